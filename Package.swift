@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ollama-deck",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "OllamaKit", targets: ["OllamaKit"]),
+        .library(name: "OllamaSim", targets: ["OllamaSim"]),
+        .executable(name: "ollama-deck", targets: ["ollama-deck"]),
+        .executable(name: "ollama-sim", targets: ["ollama-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System library: ncursesw from Debian's libncurses-dev. Only the terminal backend imports it.
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Shims/CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The Ollama REST client. No terminal code.
+        .target(
+            name: "OllamaKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The simulated Ollama server, as a library so tests start it in-process.
+        .target(
+            name: "OllamaSim",
+            dependencies: [
+                "OllamaKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "ollama-sim",
+            dependencies: [
+                "OllamaSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ollama-deck",
+            dependencies: [
+                "OllamaKit",
+                "OllamaSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "OllamaKitTests",
+            dependencies: ["OllamaKit", "OllamaSim"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,120 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+extension OllamaClient {
+    func makeRequest<Body: Encodable>(_ method: HTTPMethod, _ path: String, body: Body?, streaming: Bool) throws
+        -> HTTPClientRequest
+    {
+        var request = HTTPClientRequest(url: configuration.host.url(for: path))
+        request.method = method
+        for (name, value) in configuration.requestHeaders(streaming: streaming) {
+            request.headers.add(name: name, value: value)
+        }
+        if let body {
+            let data = try OllamaJSON.makeEncoder().encode(body)
+            request.body = .bytes(ByteBuffer(bytes: data))
+        }
+        return request
+    }
+
+    /// Sends a request and returns the body of a 2xx reply; any other status throws ``OllamaError/http(status:message:)``.
+    func unary<Body: Encodable>(
+        _ method: HTTPMethod, _ path: String, body: Body?, timeout: Duration? = nil
+    ) async throws -> ByteBuffer {
+        let host = hostDescription
+        do {
+            let request = try makeRequest(method, path, body: body, streaming: false)
+            let response = try await http.execute(
+                request, timeout: TimeAmount(timeout ?? configuration.requestTimeout))
+            let buffer = try await response.body.collect(upTo: configuration.maxBodyBytes)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw OllamaError.http(
+                    status: Int(response.status.code), message: Self.errorMessage(from: buffer))
+            }
+            return buffer
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw OllamaError.malformedResponse(
+                reason: "the reply is larger than \(configuration.maxBodyBytes) bytes", snippet: "")
+        } catch {
+            throw OllamaError.from(error, host: host)
+        }
+    }
+
+    func unaryDecoded<Body: Encodable, Value: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: Body?, as type: Value.Type, timeout: Duration? = nil
+    ) async throws -> Value {
+        let buffer = try await unary(method, path, body: body, timeout: timeout)
+        do {
+            return try OllamaJSON.makeDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw OllamaError.malformedResponse(
+                reason: Self.describeDecodingError(error), snippet: String(buffer: buffer).prefixString(80))
+        }
+    }
+
+    /// Starts a streaming request; an HTTP error status is thrown here, before any value.
+    func streaming<Body: Encodable, Element>(_ path: String, body: Body) async throws -> OllamaStream<Element> {
+        let host = hostDescription
+        do {
+            let request = try makeRequest(.POST, path, body: body, streaming: true)
+            let response = try await http.execute(request, deadline: .distantFuture)
+            guard response.status == .ok else {
+                let buffer = try await response.body.collect(upTo: 1024 * 1024)
+                throw OllamaError.http(status: Int(response.status.code), message: Self.errorMessage(from: buffer))
+            }
+            return OllamaStream(body: response.body, maxLineBytes: configuration.maxLineBytes, host: host)
+        } catch {
+            throw OllamaError.from(error, host: host)
+        }
+    }
+
+    /// The `error` field of a JSON error body, or the body text itself (router pages, proxies).
+    static func errorMessage(from buffer: ByteBuffer) -> String {
+        let data = Data(buffer.readableBytesView)
+        if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+            return body.error
+        }
+        let text = String(decoding: data.prefix(2048), as: UTF8.self)
+        return text.trimmingCharactersInSet([" ", "\r"])
+    }
+
+    static func describeDecodingError(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "not valid JSON" }
+        switch decoding {
+        case .keyNotFound(let key, let context):
+            return "missing \(path(context.codingPath + [key]))"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) is not \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) is null, expected \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "bad value at \(path(context.codingPath))"
+        @unknown default:
+            return "not valid JSON"
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+extension String {
+    func prefixString(_ count: Int) -> String {
+        self.count > count ? String(prefix(count)) + "…" : self
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,174 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// A client for the whole Ollama REST API.
+///
+/// ```swift
+/// let client = OllamaClient(configuration: .fromEnvironment())
+/// for try await chunk in try await client.chat(ChatRequest(model: "llama3.2", messages: [.user("Hi")])) {
+///     print(chunk.message.content, terminator: "")
+/// }
+/// try await client.shutdown()
+/// ```
+///
+/// Streaming calls return an ``OllamaStream``; errors are ``OllamaError``. Call ``shutdown()``
+/// when done with a client that created its own HTTP client.
+public final class OllamaClient: Sendable {
+    public let configuration: OllamaClientConfiguration
+    let http: HTTPClient
+    private let ownsHTTPClient: Bool
+
+    /// Creates a client. Without `httpClient` it makes its own, which ``shutdown()`` closes.
+    public init(configuration: OllamaClientConfiguration = .fromEnvironment(), httpClient: HTTPClient? = nil) {
+        self.configuration = configuration
+        if let httpClient {
+            self.http = httpClient
+            self.ownsHTTPClient = false
+        } else {
+            var config = HTTPClient.Configuration()
+            config.timeout = .init(
+                connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout))
+            config.decompression = .enabled(limit: .ratio(100))
+            config.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            self.ownsHTTPClient = true
+        }
+    }
+
+    /// Closes the HTTP client this client created (no-op for one passed in).
+    public func shutdown() async throws {
+        if ownsHTTPClient { try await http.shutdown() }
+    }
+
+    /// The server as a printable URL.
+    public var hostDescription: String { configuration.host.description }
+
+    // MARK: - Health and listings
+
+    /// `HEAD /`: succeeds when the server answers.
+    public func heartbeat() async throws {
+        _ = try await unary(.HEAD, "/", body: Optional<Int>.none)
+    }
+
+    /// `GET /`: the server's greeting, `Ollama is running`.
+    public func greeting() async throws -> String {
+        let buffer = try await unary(.GET, "/", body: Optional<Int>.none)
+        return String(buffer: buffer)
+    }
+
+    /// `GET /api/version`.
+    public func version() async throws -> String {
+        try await unaryDecoded(.GET, "/api/version", body: Optional<Int>.none, as: VersionResponse.self).version
+    }
+
+    /// `GET /api/tags`: installed models, newest first.
+    public func listModels() async throws -> [InstalledModel] {
+        try await unaryDecoded(.GET, "/api/tags", body: Optional<Int>.none, as: ModelList<InstalledModel>.self).models
+    }
+
+    /// `GET /api/ps`: models loaded in memory.
+    public func runningModels() async throws -> [RunningModel] {
+        try await unaryDecoded(.GET, "/api/ps", body: Optional<Int>.none, as: ModelList<RunningModel>.self).models
+    }
+
+    /// `POST /api/show`: a model's details, template, parameters, license and `model_info`.
+    public func show(model: String, verbose: Bool = false) async throws -> ShowResponse {
+        try await unaryDecoded(
+            .POST, "/api/show", body: ShowRequest(model: model, verbose: verbose ? true : nil), as: ShowResponse.self)
+    }
+
+    // MARK: - Model operations
+
+    /// `POST /api/pull`: streams progress; layer errors arrive as ``OllamaError/stream(message:)``.
+    public func pull(model: String, insecure: Bool = false) async throws -> OllamaStream<ProgressResponse> {
+        try await streaming("/api/pull", body: TransferRequest(model: model, insecure: insecure ? true : nil))
+    }
+
+    /// `POST /api/push`: streams progress.
+    public func push(model: String, insecure: Bool = false) async throws -> OllamaStream<ProgressResponse> {
+        try await streaming("/api/push", body: TransferRequest(model: model, insecure: insecure ? true : nil))
+    }
+
+    /// `POST /api/create` (current form): streams progress.
+    public func create(_ request: CreateRequest) async throws -> OllamaStream<ProgressResponse> {
+        var request = request
+        request.stream = nil
+        return try await streaming("/api/create", body: request)
+    }
+
+    /// `POST /api/copy`: copies `source` to `destination`.
+    public func copy(source: String, destination: String) async throws {
+        _ = try await unary(.POST, "/api/copy", body: CopyRequest(source: source, destination: destination))
+    }
+
+    /// `DELETE /api/delete`: removes a model from disk (it does not unload it; see ``unload(model:)``).
+    public func delete(model: String) async throws {
+        _ = try await unary(.DELETE, "/api/delete", body: DeleteRequest(model: model))
+    }
+
+    /// Loads a model into memory (an empty generate request), as `ollama run` does before a chat.
+    @discardableResult
+    public func load(model: String, keepAlive: KeepAlive? = nil) async throws -> GenerateResponse {
+        try await unaryDecoded(
+            .POST, "/api/generate", body: GenerateRequest(model: model, prompt: "", keepAlive: keepAlive),
+            as: GenerateResponse.self, timeout: configuration.readTimeout)
+    }
+
+    /// Unloads a model now (`keep_alive` 0), as `ollama stop` does. The reply's `doneReason` is `unload`.
+    @discardableResult
+    public func unload(model: String) async throws -> GenerateResponse {
+        try await unaryDecoded(
+            .POST, "/api/generate", body: GenerateRequest(model: model, prompt: "", keepAlive: .duration("0s")),
+            as: GenerateResponse.self)
+    }
+
+    // MARK: - Generation
+
+    /// `POST /api/chat`, streamed.
+    public func chat(_ request: ChatRequest) async throws -> OllamaStream<ChatResponse> {
+        var request = request
+        request.stream = nil
+        return try await streaming("/api/chat", body: request)
+    }
+
+    /// `POST /api/chat` with `stream: false`: one reply with the whole message.
+    public func chatOnce(_ request: ChatRequest) async throws -> ChatResponse {
+        var request = request
+        request.stream = false
+        return try await unaryDecoded(
+            .POST, "/api/chat", body: request, as: ChatResponse.self, timeout: configuration.readTimeout)
+    }
+
+    /// `POST /api/generate`, streamed.
+    public func generate(_ request: GenerateRequest) async throws -> OllamaStream<GenerateResponse> {
+        var request = request
+        request.stream = nil
+        return try await streaming("/api/generate", body: request)
+    }
+
+    /// `POST /api/generate` with `stream: false`.
+    public func generateOnce(_ request: GenerateRequest) async throws -> GenerateResponse {
+        var request = request
+        request.stream = false
+        return try await unaryDecoded(
+            .POST, "/api/generate", body: request, as: GenerateResponse.self, timeout: configuration.readTimeout)
+    }
+
+    /// `POST /api/embed`: one normalised vector per input.
+    public func embed(_ request: EmbedRequest) async throws -> EmbedResponse {
+        try await unaryDecoded(
+            .POST, "/api/embed", body: request, as: EmbedResponse.self, timeout: configuration.readTimeout)
+    }
+
+    /// Legacy `POST /api/embeddings`: one vector, not normalised.
+    public func embeddings(_ request: EmbeddingsRequest) async throws -> EmbeddingsResponse {
+        try await unaryDecoded(
+            .POST, "/api/embeddings", body: request, as: EmbeddingsResponse.self, timeout: configuration.readTimeout)
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import NIOCore
+
+/// A value that can be the last one of a stream: `done: true` for chat and generate, `status: "success"`
+/// for pull, push and create.
+public protocol StreamTerminating {
+    /// True for the stream's closing value.
+    var isTerminal: Bool { get }
+}
+
+/// The typed values of one NDJSON reply, in order.
+///
+/// Lines are framed on the newline byte only. An `{"error": ...}` line is thrown as
+/// ``OllamaError/stream(message:)`` after the values before it were delivered; a stream that ends
+/// without its closing value throws ``OllamaError/unexpectedEndOfStream``. Cancelling the task
+/// that iterates closes the connection. Iterate it once.
+public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: AsyncSequence, Sendable {
+    let body: HTTPClientResponse.Body
+    let maxLineBytes: Int
+    let host: String
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var source: HTTPClientResponse.Body.AsyncIterator
+        var framer: LineFramer
+        let host: String
+        let decoder = OllamaJSON.makeDecoder()
+        var ready: [[UInt8]] = []
+        var readyIndex = 0
+        var reachedEOF = false
+        var sawTerminal = false
+        var finished = false
+
+        init(source: HTTPClientResponse.Body.AsyncIterator, framer: LineFramer, host: String) {
+            self.source = source
+            self.framer = framer
+            self.host = host
+        }
+
+        public mutating func next() async throws -> Element? {
+            while !finished {
+                if readyIndex < ready.count {
+                    let line = ready[readyIndex]
+                    readyIndex += 1
+                    return try decode(line)
+                }
+                if reachedEOF {
+                    finished = true
+                    if !sawTerminal { throw OllamaError.unexpectedEndOfStream }
+                    return nil
+                }
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await source.next()
+                } catch {
+                    finished = true
+                    throw OllamaError.from(error, host: host, duringStream: true)
+                }
+                ready.removeAll(keepingCapacity: true)
+                readyIndex = 0
+                guard let chunk else {
+                    reachedEOF = true
+                    if let rest = framer.finish() { ready.append(rest) }
+                    continue
+                }
+                let output = framer.append(chunk.readableBytesView)
+                ready = output.lines
+                if output.overflowed {
+                    finished = true
+                    throw OllamaError.lineTooLong(limit: framer.maxLineBytes)
+                }
+            }
+            return nil
+        }
+
+        private mutating func decode(_ line: [UInt8]) throws -> Element {
+            let parsed: StreamLine<Element>
+            do {
+                parsed = try decoder.decode(StreamLine<Element>.self, from: Data(line))
+            } catch {
+                finished = true
+                throw OllamaError.malformedResponse(reason: "not a JSON object", snippet: Self.snippet(line))
+            }
+            if let message = parsed.error {
+                finished = true
+                throw OllamaError.stream(message: message)
+            }
+            guard let value = parsed.value else {
+                finished = true
+                throw OllamaError.malformedResponse(reason: "empty line", snippet: Self.snippet(line))
+            }
+            if value.isTerminal { sawTerminal = true }
+            return value
+        }
+
+        static func snippet(_ line: [UInt8]) -> String {
+            let text = String(decoding: line.prefix(80), as: UTF8.self)
+            return line.count > 80 ? text + "…" : text
+        }
+    }
+}

@@ -1,0 +1,283 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+
+/// `/api/chat` and `/api/generate`.
+extension SimHandlers {
+    /// What a chat or generate request asks for, validated.
+    struct GenerationPlan {
+        var requestedName: String
+        var model: SimModel
+        var stream: Bool
+        var keepAliveSeconds: Double
+        var think: Bool
+        var prompt: String
+        var tokenLimit: Int?
+        var toolName: String?
+        var toolArgument: String?
+        var contextLength: Int?
+    }
+
+    func chat(_ request: SimRequest, _ responder: SimResponder) async throws -> SimRouter.Disposition {
+        let body = try SimRequestBody(bytes: request.body, structName: "ChatRequest")
+        let name = try body.string("model") ?? ""
+        guard !name.isEmpty else { throw SimRejection(status: 400, message: "model is required") }
+        let stream = try body.bool("stream") ?? true
+        let messages = try body.array("messages", goType: "[]api.Message") ?? []
+        var prompt = ""
+        var hasImages = false
+        for message in messages {
+            guard case .object(let fields) = message else {
+                throw SimRejection(status: 400, message: "json: cannot unmarshal \(SimRequestBody.jsonType(message)) into Go struct field ChatRequest.messages of type api.Message")
+            }
+            if case .string(let role)? = fields["role"], role.lowercased() == "user", case .string(let text)? = fields["content"] {
+                prompt = text
+            }
+            if case .array(let images)? = fields["images"], !images.isEmpty {
+                hasImages = true
+                try validateImages(images)
+            }
+        }
+        guard let model = await state.model(named: name) else {
+            throw SimRejection(status: 404, message: "model '\(name)' not found")
+        }
+        let keepAlive = try body.keepAliveSeconds(default: configuration.defaultKeepAlive)
+        if messages.isEmpty {
+            return try await loadOrUnload(model: model, requestedName: name, keepAlive: keepAlive, field: "message", responder)
+        }
+        let plan = try plan(body: body, requestedName: name, model: model, stream: stream, keepAlive: keepAlive,
+                            prompt: prompt, hasImages: hasImages, verb: "chat")
+        return try await produce(plan, responder) { content, thinking, done, toolCall in
+            var message = GoObject()
+            message.add("role", "assistant")
+            message.add("content", content)
+            message.addOmitEmpty("thinking", thinking)
+            if let toolCall { message.add("tool_calls", .array([toolCall])) }
+            return [("message", message.json)]
+        }
+    }
+
+    func generate(_ request: SimRequest, _ responder: SimResponder) async throws -> SimRouter.Disposition {
+        let body = try SimRequestBody(bytes: request.body, structName: "GenerateRequest")
+        let name = try body.string("model") ?? ""
+        let stream = try body.bool("stream") ?? true
+        let prompt = try body.string("prompt") ?? ""
+        var hasImages = false
+        if let images = try body.array("images", goType: "[]api.ImageData"), !images.isEmpty {
+            hasImages = true
+            try validateImages(images)
+        }
+        guard !name.isEmpty, let model = await state.model(named: name) else {
+            throw SimRejection(status: 404, message: "model '\(name)' not found")
+        }
+        let keepAlive = try body.keepAliveSeconds(default: configuration.defaultKeepAlive)
+        if prompt.isEmpty {
+            return try await loadOrUnload(model: model, requestedName: name, keepAlive: keepAlive, field: "response", responder)
+        }
+        let plan = try plan(body: body, requestedName: name, model: model, stream: stream, keepAlive: keepAlive,
+                            prompt: prompt, hasImages: hasImages, verb: "generate")
+        return try await produce(plan, responder) { content, thinking, done, _ in
+            var fields: [(String, GoJSON)] = [("response", .string(content))]
+            if let thinking, !thinking.isEmpty { fields.append(("thinking", .string(thinking))) }
+            return fields
+        }
+    }
+
+    func validateImages(_ images: [JSONValue]) throws {
+        for image in images {
+            guard case .string(let text) = image else {
+                throw SimRejection(status: 400, message: "json: cannot unmarshal \(SimRequestBody.jsonType(image)) into Go value of type string")
+            }
+            if Data(base64Encoded: text) == nil {
+                let index = text.firstIndex(where: { !($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=") })
+                let offset = index.map { text.distance(from: text.startIndex, to: $0) } ?? text.count
+                throw SimRejection(status: 400, message: "illegal base64 data at input byte \(offset)")
+            }
+        }
+    }
+
+    func plan(
+        body: SimRequestBody, requestedName: String, model: SimModel, stream: Bool, keepAlive: Double, prompt: String,
+        hasImages: Bool, verb: String
+    ) throws -> GenerationPlan {
+        if model.has("embedding") && !model.has("completion") {
+            throw SimRejection(status: 400, message: "\"\(requestedName)\" does not support \(verb)")
+        }
+        let think = try body.think()
+        var thinking = model.has("thinking")
+        switch think {
+        case .enabled(true)?, .level?:
+            guard model.has("thinking") else {
+                throw SimRejection(status: 400, message: "\"\(requestedName)\" does not support thinking")
+            }
+        case .enabled(false)?: thinking = false
+        case nil: break
+        }
+        var toolName: String?
+        var toolArgument: String?
+        if let tools = try body.array("tools", goType: "[]api.Tool"), !tools.isEmpty {
+            guard model.has("tools") else {
+                let full = "registry.ollama.ai/library/" + model.name
+                throw SimRejection(status: 400, message: "\(full) does not support tools")
+            }
+            if case .object(let tool) = tools[0], case .object(let function)? = tool["function"],
+                case .string(let name)? = function["name"]
+            {
+                toolName = name
+                if case .object(let parameters)? = function["parameters"],
+                    case .array(let required)? = parameters["required"], case .string(let first)? = required.first
+                {
+                    toolArgument = first
+                }
+            }
+        }
+        if hasImages && !model.has("vision") {
+            throw SimRejection(status: 500, message: "this model is missing data required for image input")
+        }
+        var tokenLimit: Int?
+        var contextLength: Int?
+        if let options = try body.object("options", goType: "map[string]interface {}") {
+            if let stop = options["stop"], case .string = stop {
+                throw SimRejection(status: 500, message: "option \"stop\" must be of type array")
+            }
+            if let limit = options["num_predict"]?.intValue, limit > 0 { tokenLimit = Int(limit) }
+            if let context = options["num_ctx"]?.intValue, context > 0 { contextLength = Int(context) }
+        }
+        return GenerationPlan(
+            requestedName: requestedName, model: model, stream: stream, keepAliveSeconds: keepAlive, think: thinking,
+            prompt: prompt, tokenLimit: tokenLimit, toolName: toolName, toolArgument: toolArgument,
+            contextLength: contextLength)
+    }
+
+    /// An empty chat or generate: load the model (or unload it with keep-alive 0) and answer one object.
+    func loadOrUnload(
+        model: SimModel, requestedName: String, keepAlive: Double, field: String, _ responder: SimResponder
+    ) async throws -> SimRouter.Disposition {
+        let reason: String
+        if keepAlive == 0 {
+            await state.unload(model.name)
+            reason = "unload"
+        } else {
+            if await state.load(model, keepAliveSeconds: keepAlive, contextLength: nil) {
+                try await Task.sleep(for: configuration.loadDelay)
+            }
+            reason = "load"
+        }
+        let content: GoJSON =
+            field == "message"
+            ? .object([("role", .string("assistant")), ("content", .string(""))]) : .string("")
+        try await responder.json(
+            .ok,
+            .object([
+                ("model", .string(requestedName)), ("created_at", .string(utcNow())), (field, content),
+                ("done", .bool(true)), ("done_reason", .string(reason)),
+            ]))
+        return .keepOpen
+    }
+
+    /// Streams (or collects) a reply: thinking tokens, then content tokens, then the final chunk.
+    func produce(
+        _ plan: GenerationPlan, _ responder: SimResponder,
+        payload: @escaping (_ content: String, _ thinking: String?, _ done: Bool, _ toolCall: GoJSON?) -> [(String, GoJSON)]
+    ) async throws -> SimRouter.Disposition {
+        let start = ContinuousClock.now
+        let newlyLoaded = await state.load(
+            plan.model, keepAliveSeconds: plan.keepAliveSeconds == 0 ? 0.5 : plan.keepAliveSeconds,
+            contextLength: plan.contextLength)
+        if newlyLoaded { try await Task.sleep(for: configuration.loadDelay) }
+        let loadDuration = newlyLoaded ? nanoseconds(ContinuousClock.now - start) : 0
+        var random = SeededRandom(seed: SeededRandom.mix(configuration.seed, plan.model.name + plan.prompt))
+        let thinkingTokens = plan.think ? SimText.thinkingTokens(prompt: plan.prompt, random: &random) : []
+        let tokenCount = plan.tokenLimit ?? configuration.replyTokens
+        let contentTokens = SimText.replyTokens(prompt: plan.prompt, count: tokenCount, random: &random)
+        let promptTokens = max(1, plan.prompt.utf8.count / 4) + 12
+        let interval = Duration.nanoseconds(Int64(1e9 / max(configuration.tokensPerSecond, 0.001)))
+        let promptEvalDuration = Int64(promptTokens) * 180_000
+
+        func line(_ content: String, _ thinking: String?, done: Bool, toolCall: GoJSON? = nil,
+                  metrics: [(String, GoJSON)] = []) -> GoJSON {
+            var members: [(String, GoJSON)] = [("model", .string(plan.requestedName)), ("created_at", .string(utcNow()))]
+            members += payload(content, thinking, done, toolCall)
+            members.append(("done", .bool(done)))
+            if done { members.append(("done_reason", .string(plan.tokenLimit != nil ? "length" : "stop"))) }
+            members += metrics
+            return .object(members)
+        }
+
+        let toolCall: GoJSON? = plan.toolName.map { name in
+            let id = "call_" + String(SeededRandom.hexDigest(plan.prompt).prefix(8))
+            let arguments: GoJSON = .object(plan.toolArgument.map { [($0, .string("Tokyo"))] } ?? [])
+            return .object([
+                ("id", .string(id)),
+                ("function", .object([("index", .int(0)), ("name", .string(name)), ("arguments", arguments)])),
+            ])
+        }
+
+        func finalMetrics(evalStart: ContinuousClock.Instant) -> [(String, GoJSON)] {
+            let evalDuration = nanoseconds(ContinuousClock.now - evalStart)
+            var metrics = GoObject()
+            metrics.addOmitZero("total_duration", nanoseconds(ContinuousClock.now - start) + promptEvalDuration)
+            metrics.addOmitZero("load_duration", loadDuration)
+            metrics.addOmitZero("prompt_eval_count", Int64(promptTokens))
+            metrics.addOmitZero("prompt_eval_duration", promptEvalDuration)
+            metrics.addOmitZero("eval_count", Int64(thinkingTokens.count + contentTokens.count))
+            metrics.addOmitZero("eval_duration", max(evalDuration, 1))
+            return metrics.members
+        }
+
+        if !plan.stream {
+            try await Task.sleep(for: interval * (thinkingTokens.count + contentTokens.count))
+            let thinking = thinkingTokens.joined()
+            let content = plan.toolName == nil ? contentTokens.joined() : ""
+            try await responder.json(
+                .ok, line(content, thinking, done: true, toolCall: toolCall, metrics: finalMetrics(evalStart: start)))
+            return .keepOpen
+        }
+
+        var injector = makeInjector()
+        return try await runStream(responder) {
+            try await responder.startStream()
+            let evalStart = ContinuousClock.now
+            var next = ContinuousClock.now
+            for token in thinkingTokens {
+                next += interval
+                try await Task.sleep(until: next, clock: .continuous)
+                try await injector.beforeLine(responder) { line("", $0, done: false) }
+                try await responder.line(line("", token, done: false))
+            }
+            if let toolCall {
+                try await injector.beforeLine(responder) { line($0, nil, done: false) }
+                try await responder.line(line("", nil, done: false, toolCall: toolCall))
+            } else {
+                for token in contentTokens {
+                    next += interval
+                    try await Task.sleep(until: next, clock: .continuous)
+                    try await injector.beforeLine(responder) { line($0, nil, done: false) }
+                    try await responder.line(line(token, nil, done: false))
+                }
+            }
+            try await injector.beforeLine(responder) { line($0, nil, done: false) }
+            var final = line("", nil, done: true, metrics: finalMetrics(evalStart: evalStart))
+            if case .object(var members) = final, plan.model.has("completion"), payloadIsGenerate(members) {
+                // /api/generate's final chunk carries the context token ids before the metrics.
+                let index = members.firstIndex { $0.0 == "done_reason" }.map { $0 + 1 } ?? members.count
+                members.insert(("context", .array((0..<(promptTokens + 8)).map { .int(Int64(128_000 + $0)) })), at: index)
+                final = .object(members)
+            }
+            try await responder.line(final)
+            try await responder.endStream()
+        }
+    }
+
+    private func payloadIsGenerate(_ members: [(String, GoJSON)]) -> Bool {
+        members.contains { $0.0 == "response" }
+    }
+
+    func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
