@@ -63,7 +63,8 @@ struct SimRouter: Sendable {
     }
 
     func route(_ request: SimRequest, _ responder: SimResponder) async throws -> Disposition {
-        await state.record(request: "\(request.method.rawValue) \(request.path)")
+        await state.record(
+            request: "\(request.method.rawValue) \(request.path)", headers: request.headers.map { ($0.name, $0.value) })
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         if path.hasPrefix("/api/blobs/") {
             return try await handleBlob(request, responder)

@@ -23,6 +23,8 @@ public struct SimStats: Sendable, Equatable {
     public var completedStreams = 0
     /// Streams currently being written.
     public var activeStreams = 0
+    /// The headers of the most recent request, names lower-cased.
+    public var lastHeaders: [String: String] = [:]
 }
 
 /// The simulator's mutable world: installed models, loaded models, partial downloads.
@@ -46,7 +48,10 @@ public actor SimState {
 
     // MARK: Stats
 
-    func record(request: String) { stats.requests.append(request) }
+    func record(request: String, headers: [(String, String)]) {
+        stats.requests.append(request)
+        stats.lastHeaders = Dictionary(headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { _, last in last })
+    }
     func streamStarted() { stats.activeStreams += 1 }
     func streamEnded(clientLeft: Bool) {
         stats.activeStreams -= 1

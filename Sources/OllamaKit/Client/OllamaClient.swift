@@ -36,6 +36,10 @@ public final class OllamaClient: Sendable {
                 connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout))
             config.decompression = .enabled(limit: .ratio(100))
             config.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            // Fail fast when nothing listens: callers (the dashboard) reconnect with their own backoff.
+            config.connectionPool.retryConnectionEstablishment = false
+            // Streams hold a connection each: several chat panes, pulls and polling at once.
+            config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
             self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             self.ownsHTTPClient = true
         }

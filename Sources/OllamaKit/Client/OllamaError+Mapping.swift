@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 extension OllamaError {
@@ -21,6 +22,11 @@ extension OllamaError {
             default:
                 return .connection(host: host, reason: String(describing: client))
             }
+        }
+        if error is HTTPParserError {
+            return duringStream
+                ? .connection(host: host, reason: "the connection closed in the middle of the reply")
+                : .connection(host: host, reason: "the server sent a broken HTTP reply (\(error))")
         }
         if let connect = error as? NIOConnectionError {
             if let first = connect.connectionErrors.first {

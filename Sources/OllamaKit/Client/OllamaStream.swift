@@ -32,11 +32,10 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         var source: HTTPClientResponse.Body.AsyncIterator
         var framer: LineFramer
         let host: String
-        let decoder = OllamaJSON.makeDecoder()
+        var lineDecoder = StreamLineDecoder<Element>()
         var ready: [[UInt8]] = []
         var readyIndex = 0
         var reachedEOF = false
-        var sawTerminal = false
         var finished = false
 
         init(source: HTTPClientResponse.Body.AsyncIterator, framer: LineFramer, host: String) {
@@ -54,7 +53,7 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
                 }
                 if reachedEOF {
                     finished = true
-                    if !sawTerminal { throw OllamaError.unexpectedEndOfStream }
+                    if !lineDecoder.sawTerminal { throw OllamaError.unexpectedEndOfStream }
                     return nil
                 }
                 let chunk: ByteBuffer?
@@ -82,28 +81,12 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         }
 
         private mutating func decode(_ line: [UInt8]) throws -> Element {
-            let parsed: StreamLine<Element>
             do {
-                parsed = try decoder.decode(StreamLine<Element>.self, from: Data(line))
+                return try lineDecoder.decode(line)
             } catch {
                 finished = true
-                throw OllamaError.malformedResponse(reason: "not a JSON object", snippet: Self.snippet(line))
+                throw error
             }
-            if let message = parsed.error {
-                finished = true
-                throw OllamaError.stream(message: message)
-            }
-            guard let value = parsed.value else {
-                finished = true
-                throw OllamaError.malformedResponse(reason: "empty line", snippet: Self.snippet(line))
-            }
-            if value.isTerminal { sawTerminal = true }
-            return value
-        }
-
-        static func snippet(_ line: [UInt8]) -> String {
-            let text = String(decoding: line.prefix(80), as: UTF8.self)
-            return line.count > 80 ? text + "…" : text
         }
     }
 }

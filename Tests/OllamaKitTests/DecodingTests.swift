@@ -1,0 +1,177 @@
+import Foundation
+import OllamaKit
+import Testing
+
+@Suite("Decoding the reference's fixtures")
+struct DecodingTests {
+    func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+        try OllamaJSON.makeDecoder().decode(T.self, from: Data(try fixture(name)))
+    }
+
+    struct Tags: Decodable { let models: [InstalledModel] }
+    struct Running: Decodable { let models: [RunningModel] }
+
+    @Test("tags: null families, cloud stubs, unknown fields, offsets")
+    func tags() throws {
+        let models = try decode(Tags.self, "tags.json").models
+        #expect(models.count == 3)
+        #expect(models[0].details.families == [])
+        #expect(models[0].size == 4_920_738_944)
+        #expect(models[0].capabilities == ["completion", "tools"])
+        #expect(models[1].capabilities == [])
+        #expect(models[2].remoteHost == "https://ollama.com:443")
+        #expect(models[1].modifiedAt.timeIntervalSince1970 == 1_746_748_800)
+    }
+
+    @Test("ps: far-future expiry, CPU/GPU split, missing context length")
+    func ps() throws {
+        let models = try decode(Running.self, "ps.json").models
+        #expect(models[0].staysLoadedForever())
+        #expect(models[0].processorDescription == "52%/48% CPU/GPU")
+        #expect(models[1].processorDescription == "100% GPU")
+        #expect(models[1].contextLength == 0)
+    }
+
+    @Test("processor column as ollama ps prints it")
+    func processor() {
+        func model(_ size: Int64, _ vram: Int64) -> RunningModel {
+            RunningModel(name: "m", size: size, digest: "", expiresAt: Date(), sizeVRAM: vram, contextLength: 0)
+        }
+        #expect(model(100, 0).processorDescription == "100% CPU")
+        #expect(model(100, 100).processorDescription == "100% GPU")
+        #expect(model(100, 52).processorDescription == "48%/52% CPU/GPU")
+        #expect(model(100, 200).processorDescription == "Unknown")
+    }
+
+    @Test("show: model_info values of every kind, zero modified_at, escaped template")
+    func show() throws {
+        let show = try decode(ShowResponse.self, "show.json")
+        #expect(show.architecture == "llama")
+        #expect(show.contextLength == 131_072)
+        #expect(show.embeddingLength == 3072)
+        #expect(show.modelInfo["general.parameter_count"] == .integer(3_212_749_888))
+        #expect(show.modelInfo["llama.rope.scaling.factor"] == .number(32.5))
+        #expect(show.modelInfo["tokenizer.ggml.add_bos_token"] == .bool(true))
+        #expect(show.template.hasPrefix("<|start_header_id|>"))
+        #expect(show.modifiedAt?.timeIntervalSince1970 == -62_135_596_800)
+        #expect(show.tensors.first?.shape == [3072, 128_256])
+        #expect(show.system == "")
+    }
+
+    @Test("chat: thinking-only chunks, a tool call with object arguments, final metrics")
+    func chatStream() throws {
+        let result = decodeStream(try fixture("chat-thinking-tools.ndjson"), as: ChatResponse.self)
+        #expect(result.error == nil)
+        #expect(result.sawTerminal)
+        #expect(result.values.count == 4)
+        #expect(result.values.compactMap(\.message.thinking).joined() == "The user wants")
+        #expect(result.values.allSatisfy { $0.message.content.isEmpty })
+        let call = try #require(result.values[2].message.toolCalls?.first)
+        #expect(call.id == "call_k3v9x2qa")
+        #expect(call.function.arguments["city"] == .string("Tokyo"))
+        let final = try #require(result.values.last)
+        #expect(final.doneReason == "stop")
+        #expect(final.metrics.evalCount == 115)
+        #expect(final.metrics.totalDuration == 1_182_242_375)
+        let rate = try #require(final.metrics.evalRate)
+        #expect(abs(rate - 113.193) < 0.01)
+        #expect(result.values[0].metrics.isEmpty)
+    }
+
+    @Test("generate: context on the final line, 64-bit durations")
+    func generateStream() throws {
+        let result = decodeStream(try fixture("generate.ndjson"), as: GenerateResponse.self)
+        #expect(result.values.map(\.response).joined() == "The sky")
+        #expect(result.values.last?.context == [128_006, 9125, 128_007, 271, 38766])
+        #expect(result.values.last?.metrics.totalDuration == 10_706_818_083)
+    }
+
+    @Test("pull: omitted completed, last tick below total, then success")
+    func pullStream() throws {
+        let result = decodeStream(try fixture("pull.ndjson"), as: ProgressResponse.self)
+        #expect(result.error == nil)
+        #expect(result.sawTerminal)
+        #expect(result.values.count == 12)
+        #expect(result.values[1].completed == nil)
+        #expect(result.values[1].total == 2_019_377_376)
+        #expect(result.values[3].completed == 2_011_234_304)
+        #expect(result.values.last?.status == "success")
+    }
+
+    @Test("an error line inside a 200 stream is thrown after the values before it")
+    func errorInsideStream() throws {
+        let result = decodeStream(try fixture("pull-unknown.ndjson"), as: ProgressResponse.self)
+        #expect(result.values.map(\.status) == ["pulling manifest"])
+        #expect(result.error == .stream(message: "pull model manifest: file does not exist"))
+        #expect(result.sawTerminal == false)
+    }
+
+    @Test("the fixtures decode the same at every split offset")
+    func splitEverywhere() throws {
+        let bytes = try fixture("chat-thinking-tools.ndjson")
+        let whole = decodeStream(bytes, as: ChatResponse.self).values
+        for offset in stride(from: 1, to: bytes.count, by: 7) {
+            #expect(decodeStream(bytes, as: ChatResponse.self, splitAt: [offset, offset + 3]).values == whole)
+        }
+    }
+
+    @Test("a malformed line is a typed error naming the text")
+    func malformedLine() {
+        let result = decodeStream(Array("{\"status\":\"a\"}\nnot json\n".utf8), as: ProgressResponse.self)
+        #expect(result.values.count == 1)
+        guard case .malformedResponse(_, let snippet)? = result.error else {
+            Issue.record("expected malformedResponse, got \(String(describing: result.error))")
+            return
+        }
+        #expect(snippet == "not json")
+    }
+
+    @Test("invalid UTF-8 inside a string becomes U+FFFD instead of failing")
+    func invalidUTF8() throws {
+        var bytes = Array("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"a".utf8)
+        bytes += [0xFF, 0xFE]
+        bytes += Array("b\"},\"done\":false}\n".utf8)
+        let result = decodeStream(bytes, as: ChatResponse.self)
+        #expect(result.error == nil)
+        #expect(result.values.first?.message.content == "a\u{FFFD}\u{FFFD}b")
+    }
+
+    @Test("models: null and a missing list read as empty")
+    func nullModels() throws {
+        let decoder = OllamaJSON.makeDecoder()
+        #expect(try decoder.decode(Tags.self, from: Data("{\"models\":[]}".utf8)).models.isEmpty)
+        struct Lenient: Decodable {
+            let models: [InstalledModel]
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                models = try c.decodeIfPresent([InstalledModel].self, forKey: .models) ?? []
+            }
+            enum CodingKeys: String, CodingKey { case models }
+        }
+        #expect(try decoder.decode(Lenient.self, from: Data("{\"models\":null}".utf8)).models.isEmpty)
+    }
+
+    @Test("keep_alive encodes as the server expects and parses what users type")
+    func keepAlive() throws {
+        let encoder = JSONEncoder()
+        #expect(String(decoding: try encoder.encode(KeepAlive.forever), as: UTF8.self) == "-1")
+        #expect(String(decoding: try encoder.encode(KeepAlive.duration("5m")), as: UTF8.self) == "\"5m\"")
+        #expect(KeepAlive.parse("forever") == .forever)
+        #expect(KeepAlive.parse("1h30m")?.seconds == 5400)
+        #expect(KeepAlive.parse("300") == .seconds(300))
+        #expect(KeepAlive.parse("5x") == nil)
+        #expect(KeepAlive.parse("") == nil)
+    }
+
+    @Test("requests encode with snake_case keys and without absent fields")
+    func requestEncoding() throws {
+        let request = ChatRequest(
+            model: "qwen3:8b", messages: [.user("hi")], keepAlive: .duration("10m"), options: ["temperature": 0.5],
+            think: .enabled(false))
+        let json = String(decoding: try OllamaJSON.makeEncoder().encode(request), as: UTF8.self)
+        #expect(json.contains("\"keep_alive\":\"10m\""))
+        #expect(json.contains("\"think\":false"))
+        #expect(!json.contains("tools"))
+        #expect(!json.contains("images"))
+    }
+}
