@@ -50,11 +50,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Curses-free terminal toolkit: cells, styles, width, layout, widgets, keys.
+        .target(name: "TermUI"),
+        // App state, messages, effects, the keymap and the pure update function.
+        .target(name: "DeckCore", dependencies: ["OllamaKit", "TermUI"]),
+        // Views: AppState -> CellBuffer.
+        .target(name: "DeckUI", dependencies: ["DeckCore", "TermUI"]),
+        // Restores the terminal from fatal signal handlers (state a header-only shim cannot hold).
+        .target(name: "CTermGuard"),
+        // The only importer of ncurses: screen setup and restore, key decoding, blitting cells.
+        .target(name: "TermCurses", dependencies: ["TermUI", "CNcursesw", "CTermGuard"]),
+        // The event loop: poll on stdin and a wake fd, the inbox, the effect runner, signals.
+        .target(
+            name: "DeckRuntime",
+            dependencies: ["DeckCore", "DeckUI", "TermUI", "TermCurses", "OllamaKit", "OllamaSim"]
+        ),
         .executableTarget(
             name: "ollama-deck",
             dependencies: [
-                "OllamaKit",
-                "OllamaSim",
+                "DeckRuntime", "OllamaKit", "OllamaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +76,15 @@ let package = Package(
             name: "OllamaKitTests",
             dependencies: ["OllamaKit", "OllamaSim"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DeckTests",
+            dependencies: ["DeckCore", "DeckUI", "TermUI", "DeckRuntime", "OllamaKit", "OllamaSim"],
+            resources: [.copy("Snapshots")]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ollama-deck", "ollama-sim"]
         ),
     ],
     swiftLanguageModes: [.v6]

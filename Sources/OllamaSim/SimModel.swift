@@ -68,7 +68,7 @@ public struct SimModel: Sendable, Equatable {
             Layer(digest: SeededRandom.hexDigest("config:" + fullName), size: 561,
                   mediaType: "application/vnd.docker.container.image.v1+json"),
         ]
-        let reference = Date(timeIntervalSince1970: 1_790_000_000)  // a fixed "now" keeps --seed runs identical
+        let reference = Date()
         return SimModel(
             name: fullName, family: family, families: families, parameterSize: parameterSize,
             quantization: quantization, format: format, capabilities: capabilities, contextLength: contextLength,

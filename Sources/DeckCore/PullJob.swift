@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+
+/// One pull started from the dashboard, with progress kept as the reference recommends: per
+/// digest the total and the largest `completed` seen, summed; `verifying` or `success` mean 100%.
+public struct PullJob: Sendable, Equatable, Identifiable {
+    public enum Phase: String, Sendable, Equatable {
+        case manifest, downloading, verifying, writing, done, failed, cancelled
+    }
+
+    public struct Layer: Sendable, Equatable {
+        public var digest: String
+        public var total: Int64
+        public var completed: Int64
+        /// Bytes already on disk when this layer's first line arrived (not counted as speed).
+        public var initial: Int64
+    }
+
+    public let id: Int
+    public var model: String
+    public var phase: Phase = .manifest
+    public var layers: [Layer] = []
+    public var error: String?
+    public var startedAt: Date
+    public var lastProgressAt: Date
+    /// The running request, for cancellation.
+    public var effect: EffectID?
+    /// (time, bytes done) samples, at most one a second, the last ten kept.
+    var samples: [(Date, Int64)] = []
+
+    public init(id: Int, model: String, now: Date) {
+        self.id = id
+        self.model = model
+        self.startedAt = now
+        self.lastProgressAt = now
+    }
+
+    public static func == (lhs: PullJob, rhs: PullJob) -> Bool {
+        lhs.id == rhs.id && lhs.phase == rhs.phase && lhs.layers == rhs.layers && lhs.error == rhs.error
+            && lhs.model == rhs.model
+    }
+
+    public var isActive: Bool { phase != .done && phase != .failed && phase != .cancelled }
+
+    /// Sum of the layer totals seen so far (grows as layers start).
+    public var totalBytes: Int64 { layers.reduce(0) { $0 + $1.total } }
+    public var completedBytes: Int64 { layers.reduce(0) { $0 + min($1.completed, $1.total) } }
+
+    /// 0…1 over the layers seen; 1 once verifying or done.
+    public var fraction: Double {
+        if phase == .verifying || phase == .writing || phase == .done { return 1 }
+        guard totalBytes > 0 else { return 0 }
+        return Double(completedBytes) / Double(totalBytes)
+    }
+
+    /// Bytes per second over the sampling window, excluding bytes that were already on disk.
+    public var rate: Double {
+        guard let first = samples.first, let last = samples.last else { return 0 }
+        let seconds = last.0.timeIntervalSince(first.0).rounded()
+        if samples.count >= 2, seconds >= 1 { return Double(last.1 - first.1) / seconds }
+        let elapsed = last.0.timeIntervalSince(startedAt).rounded()
+        let initial = layers.reduce(Int64(0)) { $0 + $1.initial }
+        return elapsed >= 1 ? Double(last.1 - initial) / elapsed : 0
+    }
+
+    /// Seconds left at the current rate, nil when unknown.
+    public var etaSeconds: Double? {
+        let rate = self.rate
+        guard rate > 0, phase == .downloading else { return nil }
+        return Double(totalBytes - completedBytes) / rate
+    }
+
+    /// Folds one progress line in.
+    public mutating func apply(_ line: ProgressResponse, now: Date) {
+        lastProgressAt = now
+        let status = line.status
+        if status == "success" {
+            phase = .done
+            finishLayers()
+            return
+        }
+        if status.hasPrefix("verifying") {
+            phase = .verifying
+            finishLayers()
+            return
+        }
+        if status.hasPrefix("writing") || status.hasPrefix("removing") {
+            phase = .writing
+            return
+        }
+        if status == "pulling manifest" {
+            phase = .manifest
+            return
+        }
+        guard let digest = line.digest else { return }
+        phase = .downloading
+        let total = line.total ?? 0
+        let completed = line.completed ?? 0
+        if let index = layers.firstIndex(where: { $0.digest == digest }) {
+            layers[index].total = max(layers[index].total, total)
+            layers[index].completed = max(layers[index].completed, completed)
+        } else {
+            layers.append(Layer(digest: digest, total: total, completed: completed, initial: completed))
+        }
+        if samples.last.map({ now.timeIntervalSince($0.0) >= 1 }) ?? true {
+            samples.append((now, completedBytes))
+            if samples.count > 10 { samples.removeFirst(samples.count - 10) }
+        }
+    }
+
+    mutating func finishLayers() {
+        for index in layers.indices { layers[index].completed = layers[index].total }
+    }
+
+    /// The layer's digest as the CLI labels it: the first 12 hex characters.
+    public static func shortDigest(_ digest: String) -> String {
+        let hex = digest.hasPrefix("sha256:") ? String(digest.dropFirst(7)) : digest
+        return String(hex.prefix(12))
+    }
+}

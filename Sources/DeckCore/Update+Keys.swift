@@ -1,0 +1,222 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+import TermUI
+
+/// Key handling: overlays first, then text fields, then the keymap.
+func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    if key == .control("c") { return quitNow(&state) }
+    if let overlay = state.overlay { return handleOverlayKey(&state, overlay, key) }
+    if state.focus == .models, state.isEditingFilter { return handleFilterKey(&state, key) }
+    if state.focus == .chat, state.chat.input.handle(key) { return [] }
+    guard let action = Keymap.action(for: key, in: state.focus) else { return [] }
+    return perform(&state, action)
+}
+
+func quitNow(_ state: inout AppState) -> [Effect] {
+    state.wantsQuit = true
+    return cancelAll(&state) + [.quit]
+}
+
+func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
+    switch overlay {
+    case .help:
+        state.overlay = nil
+        return []
+    case .confirmQuit:
+        switch key {
+        case .character("y"), .character("Y"), .character("q"):
+            state.overlay = nil
+            return quitNow(&state)
+        default:
+            state.overlay = nil  // anything else, Enter included, keeps running: the default is No
+            return []
+        }
+    case .pullPrompt(var input, _):
+        switch key {
+        case .escape:
+            state.overlay = nil
+            return []
+        case .enter:
+            let name = input.text.trimmingCharactersInSet([" "])
+            if let problem = ModelNameCheck.problem(with: name) {
+                state.overlay = .pullPrompt(input, error: problem)
+                return []
+            }
+            state.overlay = nil
+            return startPull(&state, model: name)
+        default:
+            _ = input.handle(key)
+            state.overlay = .pullPrompt(input, error: nil)
+            return []
+        }
+    }
+}
+
+func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch key {
+    case .enter:
+        state.isEditingFilter = false
+    case .escape:
+        state.isEditingFilter = false
+        state.filter.clear()
+    case .up, .down, .pageUp, .pageDown:
+        state.isEditingFilter = false
+        return handleKey(&state, key)
+    default:
+        _ = state.filter.handle(key)
+    }
+    state.modelsScroll = 0
+    keepModelSelection(&state)
+    return []
+}
+
+func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .focusNext: state.focus = Pane(rawValue: (state.focus.rawValue + 1) % Pane.allCases.count)!
+    case .focusPrevious:
+        state.focus = Pane(rawValue: (state.focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
+    case .focusModels: state.focus = .models
+    case .focusRunning: state.focus = .running
+    case .focusPulls: state.focus = .pulls
+    case .focusChat: state.focus = .chat
+    case .help: state.overlay = .help
+    case .quit:
+        if state.hasActiveWork {
+            state.overlay = .confirmQuit
+        } else {
+            return quitNow(&state)
+        }
+    case .forceQuit: return quitNow(&state)
+    case .refresh:
+        state.pendingRequests += 3
+        if case .offline = state.connection { state.connection = .connecting }
+        return [.fetchVersion, .fetchModels, .fetchRunning]
+    case .pull: state.overlay = .pullPrompt(TextInput(), error: nil)
+    case .demo:
+        if case .offline = state.connection, state.canOfferDemo, !state.isDemo { return [.startDemo] }
+    case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
+        move(&state, action)
+    case .filter:
+        state.isEditingFilter = true
+    case .clearFilter:
+        state.filter.clear()
+        keepModelSelection(&state)
+    case .cycleSort:
+        state.sort = state.sort.next
+        state.sortDescending = state.sort.defaultDescending
+    case .reverseSort:
+        state.sortDescending.toggle()
+    case .chatWithModel:
+        guard let name = state.selectedModel, let model = state.models.first(where: { $0.name == name }) else {
+            return []
+        }
+        if model.capabilities.contains("embedding"), !model.capabilities.contains("completion") {
+            setNotice(&state, "\(name) is an embedding model: it cannot chat")
+            return []
+        }
+        let switching = state.chat.model != name
+        state.chat.model = name
+        if switching, !state.chat.entries.isEmpty {
+            state.chat.entries.append(ChatEntry(role: .notice, content: "— now chatting with \(name) —"))
+        }
+        state.focus = .chat
+    case .send: return sendChat(&state)
+    case .stop:
+        if let id = state.chat.streamEffect { return [.cancel(id)] }
+        if !state.chat.input.isEmpty { state.chat.input.clear() }
+    case .clearChat:
+        if state.chat.isStreaming { return [] }
+        state.chat.entries.removeAll()
+        state.chat.status = .idle
+        state.chat.scrollBack = 0
+    }
+    return []
+}
+
+func move(_ state: inout AppState, _ action: Action) {
+    let page = max(1, state.height / 3)
+    switch state.focus {
+    case .models:
+        let visible = state.visibleModels
+        guard !visible.isEmpty else { return }
+        let current = state.selectedModelIndex ?? 0
+        let target = moved(current, action, count: visible.count, page: page)
+        state.selectedModel = visible[target].name
+    case .running:
+        guard !state.running.isEmpty else { return }
+        let current = state.running.firstIndex { $0.name == state.selectedRunning } ?? 0
+        state.selectedRunning = state.running[moved(current, action, count: state.running.count, page: page)].name
+    case .pulls:
+        guard !state.pulls.isEmpty else { return }
+        let current = state.pulls.firstIndex { $0.id == state.selectedPull } ?? 0
+        state.selectedPull = state.pulls[moved(current, action, count: state.pulls.count, page: page)].id
+    case .chat:
+        switch action {
+        case .pageUp: state.chat.scrollBack += page
+        case .pageDown: state.chat.scrollBack = max(0, state.chat.scrollBack - page)
+        case .moveBottom: state.chat.scrollBack = 0
+        default: break
+        }
+    }
+}
+
+func moved(_ index: Int, _ action: Action, count: Int, page: Int) -> Int {
+    let target: Int
+    switch action {
+    case .moveUp: target = index - 1
+    case .moveDown: target = index + 1
+    case .pageUp: target = index - page
+    case .pageDown: target = index + page
+    case .moveTop: target = 0
+    case .moveBottom: target = count - 1
+    default: target = index
+    }
+    return min(max(0, target), count - 1)
+}
+
+func startPull(_ state: inout AppState, model: String) -> [Effect] {
+    let id = state.nextPullID
+    state.nextPullID += 1
+    let effect = state.makeEffectID()
+    var job = PullJob(id: id, model: model, now: state.now)
+    job.effect = effect
+    state.pulls.insert(job, at: 0)
+    state.selectedPull = id
+    return [.startPull(job: id, model: model, id: effect)]
+}
+
+/// Checks a model name before any request: `name`, `name:tag`, `namespace/name:tag`, `host/namespace/name:tag`.
+public enum ModelNameCheck {
+    public static func problem(with name: String) -> String? {
+        if name.isEmpty { return "type a model name, such as llama3.2 or qwen3:8b" }
+        if name.contains(" ") { return "a model name has no spaces" }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count > 3 { return "too many '/': use host/namespace/name:tag at most" }
+        if parts.contains(where: \.isEmpty) { return "empty part between '/'" }
+        let last = parts.last!
+        let nameAndTag = last.split(separator: ":", omittingEmptySubsequences: false)
+        if nameAndTag.count > 2 { return "only one ':' may separate name and tag" }
+        if nameAndTag.contains(where: \.isEmpty) { return "empty name or tag around ':'" }
+        let allowed = { (c: Character) in c.isASCII && (c.isLetter || c.isNumber || "._-".contains(c)) }
+        for part in parts.dropLast() + nameAndTag where !part.allSatisfy(allowed) {
+            return "'\(part)' has characters a model name cannot have"
+        }
+        if let first = nameAndTag[0].first, !(first.isLetter || first.isNumber) {
+            return "a model name starts with a letter or digit"
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingCharactersInSet(_ characters: Set<Character>) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+        while let last = slice.last, characters.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}

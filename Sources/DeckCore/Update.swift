@@ -1,0 +1,189 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+import TermUI
+
+/// How often the Running pane refreshes, and the Models pane.
+public let runningRefreshInterval: TimeInterval = 2
+public let modelsRefreshInterval: TimeInterval = 15
+/// The longest wait between reconnect attempts.
+public let maxRetryDelay: TimeInterval = 30
+
+/// The effects to run when the dashboard starts.
+public func startupEffects(_ state: inout AppState) -> [Effect] {
+    state.pendingRequests += 3
+    return [.fetchVersion, .fetchModels, .fetchRunning]
+}
+
+/// Folds one message into the state and returns the effects to run. Pure: no I/O, no clock.
+public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+    switch msg {
+    case .keyPressed(let key):
+        return handleKey(&state, key)
+    case .resized(let width, let height):
+        state.width = max(0, width)
+        state.height = max(0, height)
+        return []
+    case .ticked(let now):
+        return tick(&state, now: now)
+    case .versionLoaded(let result):
+        state.pendingRequests = max(0, state.pendingRequests - 1)
+        switch result {
+        case .success(let version):
+            state.connection = .online(version: version)
+            state.retryDelay = 1
+            return []
+        case .failure(let error):
+            return wentOffline(&state, error)
+        }
+    case .modelsLoaded(let result):
+        state.pendingRequests = max(0, state.pendingRequests - 1)
+        switch result {
+        case .success(let models):
+            state.models = models
+            state.modelsLoadedOnce = true
+            state.modelsStale = false
+            keepModelSelection(&state)
+            return []
+        case .failure(let error):
+            state.modelsStale = true
+            return wentOffline(&state, error)
+        }
+    case .runningLoaded(let result):
+        state.pendingRequests = max(0, state.pendingRequests - 1)
+        switch result {
+        case .success(let models):
+            let gone = Set(state.running.map(\.name)).subtracting(models.map(\.name))
+            for name in gone.sorted() { state.vanished.append((name, state.now)) }
+            state.running = models
+            state.runningStale = false
+            if let selected = state.selectedRunning, !models.contains(where: { $0.name == selected }) {
+                state.selectedRunning = models.first?.name
+            } else if state.selectedRunning == nil {
+                state.selectedRunning = models.first?.name
+            }
+            return []
+        case .failure(let error):
+            state.runningStale = true
+            return wentOffline(&state, error)
+        }
+    case .pullProgressed(let job, let line):
+        guard let index = state.pulls.firstIndex(where: { $0.id == job }) else { return [] }
+        state.pulls[index].apply(line, now: state.now)
+        return []
+    case .pullFinished(let job, let error):
+        guard let index = state.pulls.firstIndex(where: { $0.id == job }) else { return [] }
+        if let error {
+            if error == .cancelled {
+                state.pulls[index].phase = .cancelled
+            } else {
+                state.pulls[index].phase = .failed
+                state.pulls[index].error = error.serverMessage ?? error.description
+            }
+            return []
+        }
+        if state.pulls[index].phase != .done {
+            state.pulls[index].phase = .failed
+            state.pulls[index].error = OllamaError.unexpectedEndOfStream.description
+            return []
+        }
+        state.pendingRequests += 1
+        return [.fetchModels]
+    case .chatChunkReceived(let pane, let chunk):
+        guard pane == 0 else { return [] }
+        applyChatChunk(&state, chunk)
+        return []
+    case .chatFinished(let pane, let error):
+        guard pane == 0 else { return [] }
+        finishChat(&state, error: error)
+        return []
+    case .demoStarted(let host):
+        state.host = host
+        state.isDemo = true
+        state.connection = .connecting
+        state.retryDelay = 1
+        state.notice = nil
+        return startupEffects(&state)
+    case .demoFailed(let reason):
+        setNotice(&state, "demo failed: \(reason)")
+        return []
+    case .terminationRequested:
+        state.wantsQuit = true
+        return cancelAll(&state) + [.quit]
+    }
+}
+
+/// Marks the connection down and schedules a retry with exponential backoff.
+func wentOffline(_ state: inout AppState, _ error: OllamaError) -> [Effect] {
+    let reason: String
+    switch error {
+    case .connection(_, let why): reason = why
+    case .timeout: reason = "no answer in time"
+    case .http(let status, let message): reason = message.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(message)"
+    default: reason = error.description
+    }
+    if case .offline(_, let retryAt) = state.connection, retryAt > state.now {
+        state.connection = .offline(reason: reason, retryAt: retryAt)
+        return []
+    }
+    state.connection = .offline(reason: reason, retryAt: state.now.addingTimeInterval(state.retryDelay))
+    state.retryDelay = min(maxRetryDelay, state.retryDelay * 2)
+    state.modelsStale = state.modelsLoadedOnce || state.modelsStale
+    state.runningStale = true
+    return []
+}
+
+func tick(_ state: inout AppState, now: Date) -> [Effect] {
+    state.now = now
+    state.vanished.removeAll { now.timeIntervalSince($0.at) > 10 }
+    if let noticeAt = state.noticeAt, now.timeIntervalSince(noticeAt) > 8 {
+        state.notice = nil
+        state.noticeAt = nil
+    }
+    var effects: [Effect] = []
+    switch state.connection {
+    case .offline(_, let retryAt):
+        if now >= retryAt, state.pendingRequests == 0 {
+            state.pendingRequests += 3
+            state.connection = .connecting
+            effects = [.fetchVersion, .fetchModels, .fetchRunning]
+            state.nextRunningRefresh = now.addingTimeInterval(runningRefreshInterval)
+            state.nextModelsRefresh = now.addingTimeInterval(modelsRefreshInterval)
+        }
+    case .online, .connecting:
+        if now >= state.nextRunningRefresh, state.pendingRequests < 4 {
+            state.nextRunningRefresh = now.addingTimeInterval(runningRefreshInterval)
+            state.pendingRequests += 1
+            effects.append(.fetchRunning)
+        }
+        if now >= state.nextModelsRefresh, state.pendingRequests < 4 {
+            state.nextModelsRefresh = now.addingTimeInterval(modelsRefreshInterval)
+            state.pendingRequests += 1
+            effects.append(.fetchModels)
+        }
+    }
+    return effects
+}
+
+func setNotice(_ state: inout AppState, _ text: String) {
+    state.notice = text
+    state.noticeAt = state.now
+}
+
+/// Keeps the selection on the same model across refreshes, filtering and sorting; falls back to
+/// the nearest row when it disappeared.
+func keepModelSelection(_ state: inout AppState) {
+    let visible = state.visibleModels
+    if let selected = state.selectedModel, visible.contains(where: { $0.name == selected }) { return }
+    state.selectedModel = visible.first?.name
+}
+
+func cancelAll(_ state: inout AppState) -> [Effect] {
+    var effects: [Effect] = []
+    if let id = state.chat.streamEffect { effects.append(.cancel(id)) }
+    for job in state.pulls where job.isActive { if let id = job.effect { effects.append(.cancel(id)) } }
+    return effects
+}

@@ -1,0 +1,169 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DeckCore
+import OllamaKit
+import OllamaSim
+import TermCurses
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the dashboard was asked to start.
+public struct DashboardOptions: Sendable {
+    /// `--host`, overriding `OLLAMA_HOST`.
+    public var host: String?
+    /// Start the built-in simulator and connect to it.
+    public var demo = false
+    /// Extra headers for every request.
+    public var headers: [OllamaClientConfiguration.HeaderField] = []
+    /// Colours off (also when `NO_COLOR` is set).
+    public var noColor = false
+    /// Where stderr goes while the screen is active.
+    public var logFile: String?
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    public init() {}
+}
+
+/// Starts the dashboard: locale, server probe (falling back to the built-in demo), signals,
+/// curses, the loop, and restoring everything afterwards, whatever happens.
+public enum DashboardLauncher {
+    /// The simulator settings the demo uses: live-looking token and download rates.
+    public static var demoConfiguration: SimConfiguration {
+        var configuration = SimConfiguration()
+        configuration.tokensPerSecond = 40
+        configuration.pullBytesPerSecond = 120_000_000
+        configuration.loadDelay = .milliseconds(600)
+        return configuration
+    }
+
+    /// Runs the dashboard; returns the process exit code.
+    public static func run(_ options: DashboardOptions) async -> Int32 {
+        ensureUTF8Locale()
+        var configuration = OllamaClientConfiguration.fromEnvironment(
+            explicitHost: options.host, environment: options.environment)
+        configuration.headers += options.headers
+        let namedHost = options.host != nil || !(options.environment["OLLAMA_HOST"] ?? "").isEmpty
+        var demoServer: SimServer?
+        var notice: String?
+
+        if options.demo {
+            demoServer = try? await SimServer.start(configuration: demoConfiguration)
+        } else if !namedHost, !(await reachable(configuration)) {
+            // Nothing at the default address and none named: show the built-in demo.
+            demoServer = try? await SimServer.start(configuration: demoConfiguration)
+            if demoServer != nil { notice = "no Ollama at \(configuration.host) — showing the built-in demo" }
+        }
+        if let demoServer {
+            configuration.host = OllamaHost.resolve(demoServer.baseURL)
+        }
+        let client = OllamaClient(configuration: configuration)
+
+        let inbox = Inbox()
+        let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration)
+        var state = AppState(
+            host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
+            canOfferDemo: demoServer == nil)
+        state.utcOffsetSeconds = localUTCOffset()
+        if let notice {
+            state.notice = notice
+            state.noticeAt = state.now
+        }
+
+        let signals = SignalWatcher(inbox: inbox)
+        let logPath = options.logFile ?? defaultLogPath(options.environment)
+        let useColor = !options.noColor && (options.environment["NO_COLOR"] ?? "").isEmpty
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal(useColor: useColor)
+        } catch {
+            signals.stop()
+            await runner.shutdown()
+            await demoServer?.stop()
+            printError("ollama-deck: \(error)")
+            return 1
+        }
+        let savedStderr = redirectStderr(to: logPath)
+        installTerminalCrashGuard(message: "ollama-deck crashed; the terminal was restored. Details: \(logPath)")
+
+        let loop = DeckLoop(state: state, terminal: terminal, inbox: inbox, runner: runner)
+        loop.run()
+
+        terminal.restore()
+        signals.stop()
+        restoreStderr(savedStderr)
+        await runner.shutdown()
+        await demoServer?.stop()
+        return 0
+    }
+
+    /// A quick check that something answers at the configured host.
+    static func reachable(_ configuration: OllamaClientConfiguration) async -> Bool {
+        var probe = configuration
+        probe.connectTimeout = .milliseconds(800)
+        probe.requestTimeout = .milliseconds(1500)
+        let client = OllamaClient(configuration: probe)
+        defer { Task.detached { try? await client.shutdown() } }
+        do {
+            try await client.heartbeat()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Uses the environment's locale, falling back to C.UTF-8 when it is not UTF-8 (wide
+    /// characters would otherwise draw blank).
+    public static func ensureUTF8Locale() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        if codeset.uppercased().replacingHyphens() != "UTF8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    static func defaultLogPath(_ environment: [String: String]) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"].map { $0 + "/.local/state" } ?? "/tmp")
+        let directory = base + "/ollama-deck"
+        _ = mkdir(base, 0o755)
+        _ = mkdir(directory, 0o755)
+        return directory + "/ollama-deck.log"
+    }
+
+    static func redirectStderr(to path: String) -> Int32 {
+        let saved = dup(2)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            dup2(fd, 2)
+            close(fd)
+        }
+        return saved
+    }
+
+    static func restoreStderr(_ saved: Int32) {
+        guard saved >= 0 else { return }
+        dup2(saved, 2)
+        close(saved)
+    }
+
+    static func localUTCOffset() -> Int {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return parts.tm_gmtoff
+    }
+
+    static func printError(_ text: String) {
+        var bytes = Array((text + "\n").utf8)
+        _ = write(2, &bytes, bytes.count)
+    }
+}
+
+extension String {
+    func replacingHyphens() -> String { String(filter { $0 != "-" }) }
+}

@@ -1,0 +1,137 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DeckCore
+import DeckUI
+import TermUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The event loop. One thread owns the state and every terminal call: it sleeps in `poll` on the
+/// keyboard and the inbox's wake pipe, folds each batch of keys and messages through `update`,
+/// starts the effects, and draws one frame per batch (at most about 60 a second).
+public final class DeckLoop {
+    public private(set) var state: AppState
+    let terminal: any TerminalBackend
+    public let inbox: Inbox
+    let runner: EffectRunner
+    private var nextTick: Date
+    private var lastRender = ContinuousClock.now - .seconds(1)
+    private var dirty = true
+    private let minimumFrameInterval: Duration = .milliseconds(16)
+
+    public init(state: AppState, terminal: any TerminalBackend, inbox: Inbox, runner: EffectRunner) {
+        self.state = state
+        self.terminal = terminal
+        self.inbox = inbox
+        self.runner = runner
+        self.nextTick = state.now
+    }
+
+    /// Runs until the state asks to quit. `maxIterations` bounds it for tests.
+    public func run(maxIterations: Int? = nil) {
+        let size = terminal.size
+        dispatch(.resized(width: size.width, height: size.height))
+        perform(startupEffects(&state))
+        var iterations = 0
+        while !state.wantsQuit {
+            if let maxIterations, iterations >= maxIterations { break }
+            iterations += 1
+            waitForInput()
+            processPending()
+        }
+    }
+
+    /// Folds pending keys, inbox events and a due tick into the state, then draws if needed.
+    public func processPending() {
+        for key in terminal.readKeys() { handleKey(key) }
+        for event in inbox.drain() {
+            switch event {
+            case .message(let message): dispatch(message)
+            case .signal(let number): handleSignal(number)
+            }
+        }
+        let now = Date()
+        if now >= nextTick {
+            nextTick = now.addingTimeInterval(1 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 1))
+            dispatch(.ticked(now))
+        }
+        renderIfNeeded()
+    }
+
+    func handleKey(_ key: Key) {
+        if key == .control("z") {
+            suspend()
+            return
+        }
+        dispatch(.keyPressed(key))
+    }
+
+    func handleSignal(_ number: Int32) {
+        switch number {
+        case SIGWINCH:
+            terminal.resize()
+            let size = terminal.size
+            dispatch(.resized(width: size.width, height: size.height))
+            dirty = true
+        case SIGTSTP:
+            suspend()
+        case SIGCONT:
+            terminal.resumeAfterSuspend()
+            dirty = true
+        default:
+            dispatch(.terminationRequested)
+        }
+    }
+
+    func suspend() {
+        terminal.suspend()
+        signal(SIGTSTP, SIG_DFL)
+        raise(SIGSTOP)
+        signal(SIGTSTP, SIG_IGN)
+        terminal.resumeAfterSuspend()
+        // Keys typed while stopped, and the smkx resend, come through now.
+        for key in terminal.readKeys() where key != .control("z") { dispatch(.keyPressed(key)) }
+        let size = terminal.size
+        dispatch(.resized(width: size.width, height: size.height))
+        dirty = true
+    }
+
+    /// Applies one message and starts its effects.
+    public func dispatch(_ message: Msg) {
+        let effects = update(&state, message)
+        dirty = true
+        perform(effects)
+    }
+
+    func perform(_ effects: [Effect]) {
+        for effect in effects { runner.run(effect) }
+    }
+
+    func renderIfNeeded() {
+        guard dirty else { return }
+        let now = ContinuousClock.now
+        if now - lastRender < minimumFrameInterval { return }  // the poll timeout brings us back
+        lastRender = now
+        dirty = false
+        terminal.present(DashboardView.render(state))
+    }
+
+    /// Sleeps in `poll` until a key, an inbox event, the next tick, or a deferred frame.
+    func waitForInput() {
+        var timeout = max(0, nextTick.timeIntervalSinceNow)
+        if dirty {
+            let sinceRender = ContinuousClock.now - lastRender
+            let remaining = minimumFrameInterval - sinceRender
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            timeout = min(timeout, max(0, seconds))
+        }
+        var fds: [pollfd] = [pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)]
+        if let input = terminal.inputFD { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&fds, nfds_t(fds.count), Int32((timeout * 1000).rounded(.up)))
+    }
+}

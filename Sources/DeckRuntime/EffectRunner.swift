@@ -1,0 +1,122 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DeckCore
+import OllamaKit
+import OllamaSim
+import Synchronization
+
+/// Runs effects as tasks off the UI thread and posts their results to the inbox. Every request
+/// has an ID; cancelling it cancels the task, which closes its HTTP connection.
+public final class EffectRunner: Sendable {
+    private let inbox: Inbox
+    private let client: Mutex<OllamaClient>
+    private let tasks = Mutex<[EffectID: Task<Void, Never>]>([:])
+    private let demo = Mutex<SimServer?>(nil)
+    private let demoConfiguration: SimConfiguration
+
+    public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration) {
+        self.inbox = inbox
+        self.client = Mutex(client)
+        self.demoConfiguration = demoConfiguration
+    }
+
+    var currentClient: OllamaClient { client.withLock { $0 } }
+
+    public func run(_ effect: Effect) {
+        let client = currentClient
+        let inbox = self.inbox
+        switch effect {
+        case .fetchVersion:
+            Task.detached {
+                do { inbox.post(.versionLoaded(.success(try await client.version()))) } catch {
+                    inbox.post(.versionLoaded(.failure(Self.ollamaError(error, client))))
+                }
+            }
+        case .fetchModels:
+            Task.detached {
+                do { inbox.post(.modelsLoaded(.success(try await client.listModels()))) } catch {
+                    inbox.post(.modelsLoaded(.failure(Self.ollamaError(error, client))))
+                }
+            }
+        case .fetchRunning:
+            Task.detached {
+                do { inbox.post(.runningLoaded(.success(try await client.runningModels()))) } catch {
+                    inbox.post(.runningLoaded(.failure(Self.ollamaError(error, client))))
+                }
+            }
+        case .startPull(let job, let model, let id):
+            track(id) {
+                do {
+                    for try await line in try await client.pull(model: model) {
+                        inbox.post(.pullProgressed(job: job, line))
+                    }
+                    inbox.post(.pullFinished(job: job, nil))
+                } catch {
+                    inbox.post(.pullFinished(job: job, Self.ollamaError(error, client)))
+                }
+            }
+        case .startChat(let pane, let request, let id):
+            track(id) {
+                do {
+                    for try await chunk in try await client.chat(request) {
+                        inbox.post(.chatChunkReceived(pane: pane, chunk))
+                    }
+                    inbox.post(.chatFinished(pane: pane, nil))
+                } catch {
+                    inbox.post(.chatFinished(pane: pane, Self.ollamaError(error, client)))
+                }
+            }
+        case .cancel(let id):
+            tasks.withLock { $0[id] }?.cancel()
+        case .startDemo:
+            startDemo()
+        case .quit:
+            break
+        }
+    }
+
+    private func track(_ id: EffectID, _ body: @escaping @Sendable () async -> Void) {
+        let task = Task.detached { [self] in
+            await body()
+            _ = self.tasks.withLock { $0.removeValue(forKey: id) }
+        }
+        tasks.withLock { $0[id] = task }
+    }
+
+    /// Starts the built-in simulator and switches the client to it.
+    public func startDemo() {
+        let inbox = self.inbox
+        let configuration = demoConfiguration
+        Task.detached { [self] in
+            do {
+                let server = try await SimServer.start(configuration: configuration)
+                let newClient = OllamaClient(configuration: OllamaClientConfiguration(host: OllamaHost.resolve(server.baseURL)))
+                self.demo.withLock { $0 = server }
+                let old = self.client.withLock { current in
+                    defer { current = newClient }
+                    return current
+                }
+                try? await old.shutdown()
+                inbox.post(.demoStarted(host: server.baseURL))
+            } catch {
+                inbox.post(.demoFailed(String(describing: error)))
+            }
+        }
+    }
+
+    /// Cancels everything and closes the client and any demo server.
+    public func shutdown() async {
+        for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
+        try? await currentClient.shutdown()
+        if let server = demo.withLock({ $0 }) { await server.stop() }
+    }
+
+    static func ollamaError(_ error: any Error, _ client: OllamaClient) -> OllamaError {
+        if let known = error as? OllamaError { return known }
+        if error is CancellationError { return .cancelled }
+        return .connection(host: client.hostDescription, reason: String(describing: error))
+    }
+}

@@ -1,0 +1,131 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DeckCore
+import OllamaKit
+import TermUI
+
+/// Draws the whole dashboard for a state. Pure: the same state gives the same cells.
+public enum DashboardView {
+    /// A frame: the cells and where the terminal cursor goes (nil hides it).
+    public struct Frame: Sendable, Equatable {
+        public var buffer: CellBuffer
+        public var cursor: Cursor?
+    }
+
+    public struct Cursor: Sendable, Equatable {
+        public var x: Int
+        public var y: Int
+    }
+
+    public static func render(_ state: AppState) -> Frame {
+        var buffer = CellBuffer(width: state.width, height: state.height)
+        let showBanner: Bool
+        if case .offline = state.connection { showBanner = true } else { showBanner = false }
+        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: showBanner)
+        if layout.mode == .tooSmall {
+            drawTooSmall(&buffer, state)
+            return Frame(buffer: buffer, cursor: nil)
+        }
+        var cursor: Cursor?
+        StatusLineView.draw(&buffer, layout.status, state)
+        if let banner = layout.banner { StatusLineView.drawBanner(&buffer, banner, state) }
+        if let tabBar = layout.tabBar { drawTabs(&buffer, tabBar, state) }
+        for (pane, rect) in layout.panes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let focused = pane == state.focus
+            switch pane {
+            case .models:
+                if let c = ModelsView.draw(&buffer, rect, state, focused: focused), focused { cursor = c }
+            case .running: RunningView.draw(&buffer, rect, state, focused: focused)
+            case .pulls: PullsView.draw(&buffer, rect, state, focused: focused)
+            case .chat:
+                if let c = ChatView.draw(&buffer, rect, state, focused: focused), focused { cursor = c }
+            }
+        }
+        HelpBarView.draw(&buffer, layout.helpBar, state)
+        if let overlay = state.overlay {
+            cursor = OverlayView.draw(&buffer, overlay, state)
+        }
+        return Frame(buffer: buffer, cursor: cursor)
+    }
+
+    static func drawTooSmall(_ buffer: inout CellBuffer, _ state: AppState) {
+        let lines = [
+            "terminal too small",
+            "\(state.width)×\(state.height), need \(DashboardLayout.minimumWidth)×\(DashboardLayout.minimumHeight)",
+            "q quits",
+        ]
+        let top = max(0, (state.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < state.height {
+            let text = DisplayWidth.truncate(line, toWidth: state.width)
+            let x = max(0, (state.width - DisplayWidth.width(of: text)) / 2)
+            buffer.put(text, x: x, y: top + i, style: i == 0 ? Style(.warning, [.bold]) : Style(.dim))
+        }
+    }
+
+    static func drawTabs(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
+        var x = rect.x
+        for pane in Pane.allCases {
+            let label = " \(pane.rawValue + 1) \(pane.title) "
+            let style = pane == state.focus ? Style(.selection, [.bold]) : Style(.dim)
+            x = buffer.put(label, x: x, y: rect.y, style: style, maxX: rect.maxX)
+            x = buffer.put(" ", x: x, y: rect.y, maxX: rect.maxX)
+        }
+    }
+}
+
+/// The top status line and the offline banner.
+enum StatusLineView {
+    static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
+        let style = Style(.statusBar)
+        buffer.fill(rect, style: style)
+        let connection: (String, ColorRole)
+        switch state.connection {
+        case .connecting: connection = ("◌ connecting", .warning)
+        case .online(let version): connection = ("● online v\(version)", .good)
+        case .offline: connection = ("✗ offline", .error)
+        }
+        var x = buffer.put(" ollama-deck ", x: rect.x, y: rect.y, style: Style(.statusBar, [.bold]), maxX: rect.maxX)
+        let clock = " " + Format.clock(state.now, utcOffsetSeconds: state.utcOffsetSeconds) + " "
+        let right = rect.maxX - DisplayWidth.width(of: clock)
+        let demo = state.isDemo ? " demo" : ""
+        x = buffer.put("│ " + state.host + demo + " ", x: x, y: rect.y, style: style, maxX: right)
+        x = buffer.put("│ ", x: x, y: rect.y, style: style, maxX: right)
+        x = buffer.put(connection.0 + " ", x: x, y: rect.y, style: Style(connection.1, [.bold]), maxX: right)
+        if let notice = state.notice {
+            buffer.put("│ " + notice, x: x, y: rect.y, style: Style(.warning), maxX: right)
+        }
+        if right > x { buffer.put(clock, x: right, y: rect.y, style: style) }
+    }
+
+    static func drawBanner(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
+        guard case .offline(let reason, let retryAt) = state.connection else { return }
+        buffer.fill(rect, style: Style(.banner))
+        let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
+        var text = " ✗ cannot reach \(state.host): \(reason) — retrying in \(seconds)s · r retry now"
+        if state.canOfferDemo && !state.isDemo { text += " · d start demo" }
+        buffer.put(text, x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)
+    }
+}
+
+/// The bottom line of keys for the focused pane, from the keymap.
+enum HelpBarView {
+    static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
+        buffer.fill(rect, style: Style(.helpText))
+        var items: [(String, String)]
+        if state.isEditingFilter && state.focus == .models {
+            items = [("type", "filter"), ("Enter", "done"), ("Esc", "clear")]
+        } else {
+            items = Keymap.helpBar(for: state.focus).map { ($0.keyLabel, $0.help) }
+        }
+        var x = rect.x + 1
+        for (key, help) in items {
+            let width = DisplayWidth.width(of: key) + DisplayWidth.width(of: help) + 3
+            if x + width > rect.maxX { break }
+            x = buffer.put(key, x: x, y: rect.y, style: Style(.helpKey, [.bold]), maxX: rect.maxX)
+            x = buffer.put(" " + help + "  ", x: x, y: rect.y, style: Style(.helpText), maxX: rect.maxX)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// One terminal cell: a grapheme cluster, how many cells it covers, and its style.
+/// The cell after a wide character is a continuation (`width == 0`) that holds nothing.
+public struct Cell: Sendable, Hashable {
+    public var grapheme: Character
+    /// 1 for ordinary text, 2 for the leading cell of a wide character, 0 for its continuation.
+    public var width: UInt8
+    public var style: Style
+
+    public init(_ grapheme: Character = " ", width: UInt8 = 1, style: Style = .normal) {
+        self.grapheme = grapheme
+        self.width = width
+        self.style = style
+    }
+
+    public static let blank = Cell()
+    static func continuation(_ style: Style) -> Cell { Cell(" ", width: 0, style: style) }
+
+    public var isContinuation: Bool { width == 0 }
+}
+
+/// A grid of cells that views draw into. Nothing here touches a terminal: the backend copies the
+/// cells that changed, and tests read the grid directly.
+public struct CellBuffer: Sendable, Equatable {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height }
+
+    /// Clears every cell to a blank with `style`.
+    public mutating func clear(style: Style = .normal) {
+        for i in cells.indices { cells[i] = Cell(" ", width: 1, style: style) }
+    }
+
+    /// Fills a rectangle with one character.
+    public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .normal) {
+        let area = rect.intersection(bounds)
+        guard !area.isEmpty else { return }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { set(x: x, y: y, Cell(character, width: 1, style: style)) }
+        }
+    }
+
+    /// Writes text from (x, y), clipped at `maxX` (exclusive, defaults to the buffer's edge).
+    /// Control characters become visible placeholders; a wide character that would straddle the
+    /// clip edge is not drawn. Returns the column after the last cell written.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .normal, maxX: Int? = nil) -> Int {
+        guard y >= 0, y < height else { return x }
+        let limit = min(maxX ?? width, width)
+        var column = x
+        for character in DisplayWidth.sanitized(text) {
+            let w = DisplayWidth.width(of: character)
+            if w == 0 { continue }
+            if column + w > limit { break }
+            if column >= 0 {
+                set(x: column, y: y, Cell(character, width: UInt8(w), style: style))
+                if w == 2 { set(x: column + 1, y: y, .continuation(style)) }
+            }
+            column += w
+        }
+        return column
+    }
+
+    /// Sets one cell, repairing any wide character it cuts in half.
+    mutating func set(x: Int, y: Int, _ cell: Cell) {
+        guard contains(x: x, y: y) else { return }
+        let index = y * width + x
+        let old = cells[index]
+        if old.isContinuation, x > 0, cells[index - 1].width == 2, cell.width != 0 {
+            cells[index - 1] = Cell(" ", width: 1, style: cells[index - 1].style)
+        }
+        if old.width == 2, cell.width != 2, x + 1 < width, cells[index + 1].isContinuation {
+            cells[index + 1] = Cell(" ", width: 1, style: old.style)
+        }
+        if cell.width == 2, x + 1 >= width {
+            cells[index] = Cell(" ", width: 1, style: cell.style)  // no room for the second half
+            return
+        }
+        cells[index] = cell
+    }
+
+    /// Applies a style to every cell of a rectangle, keeping the text.
+    public mutating func restyle(_ rect: Rect, style: Style) {
+        let area = rect.intersection(bounds)
+        guard !area.isEmpty else { return }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { cells[y * width + x].style = style }
+        }
+    }
+
+    /// The text of one row as a terminal shows it (continuation cells add nothing).
+    public func rowText(_ y: Int) -> String {
+        var out = ""
+        for x in 0..<width where !self[x, y].isContinuation { out.append(self[x, y].grapheme) }
+        return out
+    }
+
+    /// The whole grid as text, one line per row, trailing spaces trimmed.
+    public var text: String {
+        (0..<height).map { rowText($0).trimmingTrailingSpaces() }.joined(separator: "\n")
+    }
+
+    /// A readable snapshot: the text grid, then the style runs of each row that has any
+    /// (normal-styled cells are not listed).
+    public var snapshot: String {
+        var out = text + "\n--- styles ---\n"
+        for y in 0..<height {
+            var runs: [String] = []
+            var x = 0
+            while x < width {
+                let style = self[x, y].style
+                var end = x + 1
+                while end < width, self[end, y].style == style { end += 1 }
+                if style != .normal { runs.append("\(x)-\(end - 1) \(style.snapshotName)") }
+                x = end
+            }
+            if !runs.isEmpty { out += "\(y): " + runs.joined(separator: ", ") + "\n" }
+        }
+        return out
+    }
+
+    /// Rows and columns whose cells differ from `previous` (all of them when sizes differ).
+    public func changedCells(since previous: CellBuffer?) -> [(x: Int, y: Int)] {
+        guard let previous, previous.width == width, previous.height == height else {
+            return (0..<height).flatMap { y in (0..<width).map { (x: $0, y: y) } }
+        }
+        var changed: [(x: Int, y: Int)] = []
+        for index in cells.indices where cells[index] != previous.cells[index] {
+            changed.append((x: index % width, y: index / width))
+        }
+        return changed
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[startIndex..<end])
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import DeckRuntime
+import OllamaKit
+
+@main
+struct OllamaDeckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ollama-deck",
+        abstract: "A terminal dashboard for Ollama: installed and running models, pulls, and streaming chat.",
+        discussion: """
+            The server is OLLAMA_HOST (as the ollama CLI reads it) unless --host names one. With neither set and
+            nothing answering at http://127.0.0.1:11434, the dashboard opens on the built-in simulator (demo).
+            OLLAMA_API_KEY, if set, is sent as a bearer token.
+            """)
+
+    @Option(help: "The Ollama server, e.g. http://192.168.1.5:11434 (overrides OLLAMA_HOST).")
+    var host: String?
+
+    @Flag(help: "Start the built-in simulated server and connect to it.")
+    var demo = false
+
+    @Option(name: [.customShort("H"), .customLong("header")], help: "Extra request header 'Name: value' (repeatable).")
+    var headers: [String] = []
+
+    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(name: .customLong("log-file"), help: "Where stderr goes while the screen is active.")
+    var logFile: String?
+
+    func validate() throws {
+        for header in headers where OllamaClientConfiguration.HeaderField(parsing: header) == nil {
+            throw ValidationError("header '\(header)' is not of the form 'Name: value'")
+        }
+        if demo, host != nil { throw ValidationError("--demo and --host cannot be used together") }
+    }
+
+    func run() async throws {
+        var options = DashboardOptions()
+        options.host = host
+        options.demo = demo
+        options.headers = headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
+        options.noColor = noColor
+        options.logFile = logFile
+        let code = await DashboardLauncher.run(options)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
