@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeckTests",
-            dependencies: ["DeckCore", "DeckUI", "TermUI", "DeckRuntime", "OllamaKit", "OllamaSim"],
+            dependencies: ["DeckCore", "DeckUI", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim"],
             resources: [.copy("Snapshots")]
         ),
         .testTarget(

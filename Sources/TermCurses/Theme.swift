@@ -87,3 +87,9 @@ struct Theme {
         return (pair, attributes)
     }
 }
+
+/// glibc's `wcwidth` for a scalar under the current locale (call `setlocale` first), for
+/// cross-checking ``DisplayWidth``; -1 for non-printable.
+public func systemCellWidth(_ scalar: Unicode.Scalar) -> Int {
+    Int(cn_wcwidth(wchar_t(bitPattern: scalar.value)))
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TermCurses
+import TermUI
+import Testing
+
+@Suite("Display width, buffer and wrapping")
+struct TermUITests {
+    @Test("Chinese and emoji take two cells, combining marks none, Latin one")
+    func widths() {
+        #expect(DisplayWidth.width(of: "你好，世界") == 10)
+        #expect(DisplayWidth.width(of: "🦙") == 2)
+        #expect(DisplayWidth.width(of: "e\u{301}") == 1)
+        #expect(DisplayWidth.width(of: "abc") == 3)
+        #expect(DisplayWidth.width(of: "👍🏽") == 2)
+        #expect(DisplayWidth.width(of: "❤️") == 2)
+        #expect(DisplayWidth.width(of: "한국어") == 6)
+        #expect(DisplayWidth.width(of: "ｆｕｌｌ") == 8)
+    }
+
+    @Test("agrees with glibc wcwidth under C.UTF-8 for single scalars")
+    func matchesWcwidth() {
+        setlocale(LC_CTYPE, "C.UTF-8")
+        let samples: [UInt32] = [
+            0x41, 0x7A, 0xE9, 0x301, 0x4E00, 0x4F60, 0x9FFF, 0x3000, 0xFF01, 0xFF61, 0xAC00, 0x1F999, 0x1F600,
+            0x2014, 0x2500, 0x2588, 0x3042, 0x30A2, 0x200B, 0xFE0F, 0x1F1E6, 0x2764, 0x26A1, 0x20AC,
+        ]
+        for value in samples {
+            let scalar = Unicode.Scalar(value)!
+            let system = systemCellWidth(scalar)
+            #expect(DisplayWidth.width(of: scalar) == max(0, system), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test("truncation never splits a wide character")
+    func truncation() {
+        #expect(DisplayWidth.truncate("你好世界", toWidth: 5) == "你好")
+        #expect(DisplayWidth.truncate("你好世界", toWidth: 5, ellipsis: true) == "你好…")
+        #expect(DisplayWidth.pad("你好", toWidth: 5) == "你好 ")
+        #expect(DisplayWidth.width(of: DisplayWidth.pad("llama3.2:latest", toWidth: 8)) == 8)
+    }
+
+    @Test("control characters become visible placeholders")
+    func controls() {
+        #expect(DisplayWidth.sanitized("a\u{1B}[31mb") == "a␛[31mb")
+        #expect(DisplayWidth.sanitized("x\u{9B}y\u{202E}z\u{7F}") == "x\u{FFFD}y\u{FFFD}z␡")
+        var buffer = CellBuffer(width: 20, height: 1)
+        buffer.put("\u{1B}]52;c;ZXZpbA==\u{07}", x: 0, y: 0)
+        #expect(!buffer.cells.contains { $0.grapheme.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 } })
+        #expect(buffer.rowText(0).hasPrefix("␛]52;c;"))
+    }
+
+    @Test("a wide character at the right edge is not drawn half")
+    func wideAtEdge() {
+        var buffer = CellBuffer(width: 5, height: 1)
+        let end = buffer.put("ab你好", x: 0, y: 0)
+        #expect(end == 4)
+        #expect(buffer.rowText(0) == "ab你 ")
+        #expect(buffer[2, 0].width == 2 && buffer[3, 0].isContinuation)
+    }
+
+    @Test("overwriting half of a wide character blanks the other half")
+    func repairHalves() {
+        var buffer = CellBuffer(width: 4, height: 1)
+        buffer.put("你好", x: 0, y: 0)
+        buffer.put("x", x: 1, y: 0)
+        #expect(buffer.rowText(0) == " x好")
+        buffer.put("y", x: 2, y: 0)
+        #expect(buffer.rowText(0) == " xy ")
+    }
+
+    @Test("wrapping measures cells: Chinese lines never exceed the width")
+    func wrapping() {
+        let text = "天空之所以是蓝色的，是因为大气中的分子对短波长的阳光散射得更多。The sky is blue because of Rayleigh scattering."
+        for width in [1, 2, 3, 7, 10, 21, 40] {
+            let lines = TextWrap.wrap(text, width: width)
+            for line in lines where width >= 2 {
+                #expect(DisplayWidth.width(of: line) <= width, "width \(width): \(line)")
+            }
+            #expect(lines.joined().filter { $0 != " " } == text.filter { $0 != " " })
+        }
+        #expect(TextWrap.wrap("hello world foo", width: 11) == ["hello world", "foo"])
+        #expect(TextWrap.wrap("a\n\nb", width: 5) == ["a", "", "b"])
+    }
+
+    @Test("changed cells: only what differs, everything after a resize")
+    func diffing() {
+        var a = CellBuffer(width: 10, height: 2)
+        a.put("hello", x: 0, y: 0)
+        var b = a
+        b.put("J", x: 0, y: 0)
+        #expect(b.changedCells(since: a).map { [$0.x, $0.y] } == [[0, 0]])
+        #expect(CellBuffer(width: 3, height: 1).changedCells(since: a).count == 3)
+    }
+
+    @Test("a snapshot lists the text grid and the style runs")
+    func snapshotFormat() {
+        var buffer = CellBuffer(width: 6, height: 2)
+        buffer.put("ok", x: 0, y: 0, style: Style(.good, [.bold]))
+        #expect(buffer.snapshot == "ok\n\n--- styles ---\n0: 0-1 good+b\n")
+    }
+}

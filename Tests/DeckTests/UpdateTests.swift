@@ -1,0 +1,313 @@
+import Foundation
+import DeckCore
+import OllamaKit
+import TermUI
+import Testing
+
+let epoch = Date(timeIntervalSince1970: 1_790_000_000)
+
+func sampleModels(now: Date = epoch) -> [InstalledModel] {
+    func model(_ name: String, _ size: Int64, daysAgo: Double, family: String, capabilities: [String] = ["completion"]) -> InstalledModel {
+        InstalledModel(
+            name: name, modifiedAt: now.addingTimeInterval(-daysAgo * 86_400), size: size,
+            digest: String(repeating: "a", count: 64),
+            details: ModelDetails(family: family, families: [family], parameterSize: "7B", quantizationLevel: "Q4_K_M"),
+            capabilities: capabilities)
+    }
+    return [
+        model("qwen3:8b", 5_200_000_000, daysAgo: 1, family: "qwen3", capabilities: ["completion", "thinking"]),
+        model("llama3.2:latest", 2_000_000_000, daysAgo: 3, family: "llama"),
+        model("mistral:7b", 4_100_000_000, daysAgo: 400, family: "llama"),
+        model("nomic-embed-text:latest", 274_000_000, daysAgo: 90, family: "nomic-bert", capabilities: ["embedding"]),
+    ]
+}
+
+func loadedState() -> AppState {
+    var state = AppState(host: "http://127.0.0.1:11434", now: epoch)
+    _ = update(&state, .versionLoaded(.success("0.32.15")))
+    _ = update(&state, .modelsLoaded(.success(sampleModels())))
+    _ = update(&state, .runningLoaded(.success([])))
+    return state
+}
+
+@discardableResult
+func press(_ state: inout AppState, _ keys: Key...) -> [Effect] {
+    keys.flatMap { update(&state, .keyPressed($0)) }
+}
+
+@Suite("Update logic")
+struct UpdateTests {
+    @Test("startup asks for version, models and running models")
+    func startup() {
+        var state = AppState(host: "h", now: epoch)
+        #expect(startupEffects(&state) == [.fetchVersion, .fetchModels, .fetchRunning])
+    }
+
+    @Test("Tab and Shift-Tab cycle focus; digits jump to a pane")
+    func focus() {
+        var state = loadedState()
+        press(&state, .tab)
+        #expect(state.focus == .running)
+        press(&state, .backTab, .backTab)
+        #expect(state.focus == .chat)
+        press(&state, .tab)
+        #expect(state.focus == .models)
+        press(&state, .character("3"))
+        #expect(state.focus == .pulls)
+    }
+
+    @Test("sorting by modified, name and size, and reversing")
+    func sorting() {
+        var state = loadedState()
+        #expect(state.visibleModels.map(\.name).first == "qwen3:8b")
+        press(&state, .character("s"))
+        #expect(state.sort == .name)
+        #expect(state.visibleModels.map(\.name) == ["llama3.2:latest", "mistral:7b", "nomic-embed-text:latest", "qwen3:8b"])
+        press(&state, .character("s"))
+        #expect(state.visibleModels.first?.name == "qwen3:8b")
+        press(&state, .character("S"))
+        #expect(state.visibleModels.first?.name == "nomic-embed-text:latest")
+    }
+
+    @Test("filtering as you type keeps the selection when it still matches")
+    func filtering() {
+        var state = loadedState()
+        press(&state, .down)
+        #expect(state.selectedModel == "llama3.2:latest")
+        press(&state, .character("/"), .character("3"), .character("."))
+        #expect(state.isEditingFilter)
+        #expect(state.visibleModels.map(\.name) == ["llama3.2:latest"])
+        #expect(state.selectedModel == "llama3.2:latest")
+        press(&state, .backspace, .backspace, .character("q"))
+        #expect(state.selectedModel == "qwen3:8b")
+        press(&state, .enter)
+        #expect(!state.isEditingFilter)
+        press(&state, .escape)
+        #expect(state.filter.isEmpty)
+        #expect(state.visibleModels.count == 4)
+    }
+
+    @Test("the family matches too, and letters in the filter do not trigger keys")
+    func filterTypesLetters() {
+        var state = loadedState()
+        press(&state, .character("/"), .character("q"), .character("s"))
+        #expect(state.filter.text == "qs")
+        #expect(!state.wantsQuit)
+        #expect(state.sort == .modified)
+    }
+
+    @Test("the selection survives a refresh that reorders the list")
+    func selectionSurvivesRefresh() {
+        var state = loadedState()
+        press(&state, .down, .down, .down)
+        #expect(state.selectedModel == "mistral:7b")
+        var refreshed = sampleModels()
+        refreshed.reverse()
+        refreshed.append(InstalledModel(name: "new:latest", modifiedAt: epoch, size: 1, digest: ""))
+        _ = update(&state, .modelsLoaded(.success(refreshed)))
+        #expect(state.selectedModel == "mistral:7b")
+        _ = update(&state, .modelsLoaded(.success(refreshed.filter { $0.name != "mistral:7b" })))
+        #expect(state.selectedModel != nil)
+    }
+
+    @Test("going offline marks data stale, backs off, retries, and recovers")
+    func offlineAndRecovery() {
+        var state = loadedState()
+        let refused = OllamaError.connection(host: "h", reason: "connection refused")
+        _ = update(&state, .runningLoaded(.failure(refused)))
+        guard case .offline(let reason, let retryAt) = state.connection else {
+            Issue.record("expected offline")
+            return
+        }
+        #expect(reason == "connection refused")
+        #expect(retryAt == epoch.addingTimeInterval(1))
+        #expect(state.modelsStale && state.runningStale)
+        #expect(state.models.count == 4)  // nothing lost
+        #expect(update(&state, .ticked(epoch.addingTimeInterval(0.5))).isEmpty)
+        let retry = update(&state, .ticked(epoch.addingTimeInterval(1.1)))
+        #expect(retry == [.fetchVersion, .fetchModels, .fetchRunning])
+        _ = update(&state, .versionLoaded(.failure(refused)))
+        guard case .offline(_, let second) = state.connection else {
+            Issue.record("expected offline again")
+            return
+        }
+        #expect(second.timeIntervalSince(epoch.addingTimeInterval(1.1)) == 2)
+        _ = update(&state, .modelsLoaded(.failure(refused)))
+        _ = update(&state, .runningLoaded(.failure(refused)))
+        _ = update(&state, .ticked(epoch.addingTimeInterval(4)))
+        _ = update(&state, .versionLoaded(.success("0.32.15")))
+        _ = update(&state, .modelsLoaded(.success(sampleModels())))
+        _ = update(&state, .runningLoaded(.success([])))
+        #expect(state.connection == .online(version: "0.32.15"))
+        #expect(!state.modelsStale && !state.runningStale)
+        #expect(state.retryDelay == 1)
+    }
+
+    @Test("the running list refreshes every two seconds while online")
+    func runningRefresh() {
+        var state = loadedState()
+        state.pendingRequests = 0
+        var effects = update(&state, .ticked(epoch))
+        #expect(effects.contains(.fetchRunning))
+        state.pendingRequests = 0
+        effects = update(&state, .ticked(epoch.addingTimeInterval(1)))
+        #expect(!effects.contains(.fetchRunning))
+        state.pendingRequests = 0
+        effects = update(&state, .ticked(epoch.addingTimeInterval(2.01)))
+        #expect(effects.contains(.fetchRunning))
+    }
+
+    @Test("a model that leaves memory is noted")
+    func vanished() {
+        var state = loadedState()
+        let running = RunningModel(name: "qwen3:8b", size: 5, digest: "", expiresAt: epoch.addingTimeInterval(60),
+                                   sizeVRAM: 5, contextLength: 4096)
+        _ = update(&state, .runningLoaded(.success([running])))
+        _ = update(&state, .runningLoaded(.success([])))
+        #expect(state.vanished.map(\.name) == ["qwen3:8b"])
+        _ = update(&state, .ticked(epoch.addingTimeInterval(11)))
+        #expect(state.vanished.isEmpty)
+    }
+
+    @Test("q quits at once when idle, and asks (default No) while work runs")
+    func quitting() {
+        var idle = loadedState()
+        #expect(press(&idle, .character("q")) == [.quit])
+        var busy = loadedState()
+        press(&busy, .enter)  // chat with the selected model
+        busy.chat.input = TextInput("hi")
+        let effects = press(&busy, .enter)
+        #expect(effects.count == 1)
+        press(&busy, .control("q"))
+        #expect(busy.overlay == .confirmQuit)
+        press(&busy, .enter)
+        #expect(busy.overlay == nil)
+        #expect(!busy.wantsQuit)
+        press(&busy, .control("q"), .character("y"))
+        #expect(busy.wantsQuit)
+    }
+
+    @Test("the pull prompt checks the name before any request")
+    func pullPrompt() {
+        var state = loadedState()
+        press(&state, .character("p"), .character("b"), .character("a"), .character("d"), .character(" "), .character("x"))
+        #expect(press(&state, .enter).isEmpty)
+        guard case .pullPrompt(_, let error)? = state.overlay else {
+            Issue.record("prompt closed")
+            return
+        }
+        #expect(error == "a model name has no spaces")
+        press(&state, .control("u"))
+        for character in "library/qwen3:8b" { press(&state, .character(character)) }
+        let effects = press(&state, .enter)
+        #expect(effects == [.startPull(job: 1, model: "library/qwen3:8b", id: 1)])
+        #expect(state.pulls.first?.model == "library/qwen3:8b")
+        #expect(ModelNameCheck.problem(with: "a:b:c") != nil)
+        #expect(ModelNameCheck.problem(with: "host.io/ns/model:tag") == nil)
+    }
+
+    @Test("pull progress folds per layer; success refreshes the models")
+    func pullProgress() {
+        var state = loadedState()
+        press(&state, .character("p"))
+        for character in "tiny" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling manifest")))
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling aaa", digest: "sha256:aaa", total: 100)))
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling aaa", digest: "sha256:aaa", total: 100, completed: 60)))
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling aaa", digest: "sha256:aaa", total: 100, completed: 40)))
+        #expect(state.pulls[0].fraction == 0.6)  // never goes backwards
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling bbb", digest: "sha256:bbb", total: 100, completed: 100)))
+        #expect(state.pulls[0].fraction == 0.8)  // the denominator grows
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "verifying sha256 digest")))
+        #expect(state.pulls[0].fraction == 1)
+        _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "success")))
+        #expect(update(&state, .pullFinished(job: 1, nil)) == [.fetchModels])
+        #expect(state.pulls[0].phase == .done)
+    }
+
+    @Test("a pull error ends that job with the server's message")
+    func pullError() {
+        var state = loadedState()
+        press(&state, .character("p"), .character("x"), .enter)
+        _ = update(&state, .pullFinished(job: 1, .stream(message: "pull model manifest: file does not exist")))
+        #expect(state.pulls[0].phase == .failed)
+        #expect(state.pulls[0].error == "pull model manifest: file does not exist")
+    }
+
+    @Test("chat: Enter on a model opens chat, Enter sends, chunks stream in, Esc cancels")
+    func chatFlow() {
+        var state = loadedState()
+        press(&state, .enter)
+        #expect(state.focus == .chat)
+        #expect(state.chat.model == "qwen3:8b")
+        for character in "你好" { press(&state, .character(character)) }
+        let effects = press(&state, .enter)
+        guard case .startChat(0, let request, let id)? = effects.first else {
+            Issue.record("no chat effect")
+            return
+        }
+        #expect(request.messages == [.user("你好")])
+        let thinking = ChatResponse(model: "qwen3:8b", message: ChatMessage(role: "assistant", content: "", thinking: "嗯"), done: false)
+        _ = update(&state, .chatChunkReceived(pane: 0, thinking))
+        #expect(state.chat.status == .thinking)
+        _ = update(&state, .chatChunkReceived(pane: 0, ChatResponse(model: "qwen3:8b", message: .assistant("你好！"), done: false)))
+        #expect(state.chat.status == .streaming)
+        #expect(press(&state, .escape) == [.cancel(id)])
+        _ = update(&state, .chatFinished(pane: 0, .cancelled))
+        #expect(state.chat.status == .stopped)
+        #expect(state.chat.entries.last?.content == "你好！")  // the partial reply is kept
+        #expect(state.chat.entries.last?.interruption == "stopped")
+    }
+
+    @Test("letters typed in chat go to the prompt, not to the keymap")
+    func chatTyping() {
+        var state = loadedState()
+        press(&state, .character("4"))
+        press(&state, .character("q"), .character("p"), .character("?"))
+        #expect(state.chat.input.text == "qp?")
+        #expect(state.overlay == nil && !state.wantsQuit)
+    }
+
+    @Test("an embedding model cannot be picked for chat")
+    func embeddingModel() {
+        var state = loadedState()
+        press(&state, .character("s"), .character("g"), .down, .down, .enter)  // by name: nomic-embed-text
+        #expect(state.focus == .models)
+        #expect(state.notice?.contains("embedding") == true)
+    }
+
+    @Test("a terminal resize is recorded; termination cancels streams and quits")
+    func resizeAndTerminate() {
+        var state = loadedState()
+        _ = update(&state, .resized(width: 1, height: 1))
+        #expect(state.width == 1 && state.height == 1)
+        #expect(update(&state, .terminationRequested) == [.quit])
+    }
+}
+
+@Suite("Text input by grapheme and cell")
+struct TextInputTests {
+    @Test("Chinese moves and deletes one character at a time")
+    func chinese() {
+        var input = TextInput()
+        for character in "天空蓝" { _ = input.handle(.character(character)) }
+        #expect(input.cursorColumn == 6)
+        _ = input.handle(.left)
+        #expect(input.cursorColumn == 4)
+        _ = input.handle(.backspace)
+        #expect(input.text == "天蓝")
+        _ = input.handle(.character("e"))
+        _ = input.handle(.character("\u{301}"))
+        #expect(input.text == "天é蓝")
+        #expect(input.cursorColumn == 3)
+    }
+
+    @Test("the visible slice keeps the cursor in view")
+    func scrolling() {
+        let input = TextInput(String(repeating: "字", count: 20))
+        let view = input.visible(width: 10)
+        #expect(DisplayWidth.width(of: view.text) <= 10)
+        #expect(view.cursorColumn <= 9)
+    }
+}
