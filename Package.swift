@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "DeckTests",
             dependencies: ["DeckCore", "DeckUI", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim"],
-            resources: [.copy("Snapshots")]
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -46,6 +46,12 @@ public final class DeckLoop {
         }
     }
 
+    /// One turn of the loop: sleep until something happens, then handle it (for tests that pump the loop).
+    public func runOnce() {
+        waitForInput()
+        processPending()
+    }
+
     /// Folds pending keys, inbox events and a due tick into the state, then draws if needed.
     public func processPending() {
         for key in terminal.readKeys() { handleKey(key) }

@@ -1,0 +1,123 @@
+import Foundation
+import DeckCore
+import DeckUI
+import OllamaKit
+import TermUI
+import Testing
+
+/// A dashboard in a busy, deterministic state: models, a running model, a pull, a Chinese chat.
+func busyState(width: Int, height: Int) -> AppState {
+    var state = loadedState()
+    state.width = width
+    state.height = height
+    let running = [
+        RunningModel(name: "qwen3:8b", size: 6_654_289_920, digest: "", expiresAt: epoch.addingTimeInterval(299),
+                     sizeVRAM: 3_194_059_162, contextLength: 4096),
+        RunningModel(name: "llama3.2:latest", size: 2_900_000_000, digest: "", expiresAt: epoch.addingTimeInterval(1e10),
+                     sizeVRAM: 2_900_000_000, contextLength: 8192),
+    ]
+    _ = update(&state, .runningLoaded(.success(running)))
+    press(&state, .character("p"))
+    for character in "phi4-mini" { press(&state, .character(character)) }
+    press(&state, .enter)
+    _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "pulling 6a1b2c3d4e5f", digest: "sha256:6a1b2c3d4e5f", total: 2_491_874_688, completed: 1_000_000_000)))
+    press(&state, .enter)  // chat with qwen3:8b
+    for character in "天空为什么是蓝色的？" { press(&state, .character(character)) }
+    press(&state, .enter)
+    let chunks: [ChatResponse] = [
+        ChatResponse(model: "qwen3:8b", message: ChatMessage(role: "assistant", content: "", thinking: "用户问天空的颜色。"), done: false),
+        ChatResponse(model: "qwen3:8b", message: .assistant("天空之所以是蓝色的，是因为大气分子对短波长的阳光散射得更多。🌇"), done: false),
+        ChatResponse(model: "qwen3:8b", message: .assistant(""), done: true, doneReason: "stop",
+                     metrics: GenerationMetrics(evalCount: 42, evalDuration: 1_000_000_000)),
+    ]
+    for chunk in chunks { _ = update(&state, .chatChunkReceived(pane: 0, chunk)) }
+    _ = update(&state, .chatFinished(pane: 0, nil))
+    return state
+}
+
+@Suite("Golden snapshots of the dashboard")
+struct SnapshotTests {
+    @Test("busy dashboard at 80×24")
+    func busy80() { assertSnapshot(DashboardView.render(busyState(width: 80, height: 24)).buffer, named: "busy-80x24") }
+
+    @Test("busy dashboard at 120×40")
+    func busy120() { assertSnapshot(DashboardView.render(busyState(width: 120, height: 40)).buffer, named: "busy-120x40") }
+
+    @Test("offline banner with stale data at 80×24")
+    func offline() {
+        var state = loadedState()
+        state.canOfferDemo = true
+        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        assertSnapshot(DashboardView.render(state).buffer, named: "offline-80x24")
+    }
+
+    @Test("connecting, before any data, at 120×40")
+    func connecting() {
+        var state = AppState(host: "http://127.0.0.1:11434", now: epoch)
+        state.width = 120
+        state.height = 40
+        assertSnapshot(DashboardView.render(state).buffer, named: "connecting-120x40")
+    }
+
+    @Test("filtering at 80×24, cursor in the filter field")
+    func filtering() {
+        var state = loadedState()
+        press(&state, .character("/"), .character("q"))
+        let frame = DashboardView.render(state)
+        assertSnapshot(frame.buffer, named: "filter-80x24")
+        #expect(frame.cursor != nil)
+    }
+
+    @Test("help overlay at 120×40")
+    func help() {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        press(&state, .character("?"))
+        assertSnapshot(DashboardView.render(state).buffer, named: "help-120x40")
+    }
+
+    @Test("pull prompt with an error at 80×24")
+    func pullPrompt() {
+        var state = loadedState()
+        press(&state, .character("p"), .character("a"), .character(":"), .enter)
+        assertSnapshot(DashboardView.render(state).buffer, named: "pull-prompt-80x24")
+    }
+
+    @Test("tabs on a narrow terminal")
+    func tabs() {
+        var state = busyState(width: 60, height: 20)
+        state.focus = .running
+        assertSnapshot(DashboardView.render(state).buffer, named: "tabs-60x20")
+    }
+
+    @Test("terminal too small")
+    func tooSmall() {
+        var state = loadedState()
+        state.width = 30
+        state.height = 8
+        assertSnapshot(DashboardView.render(state).buffer, named: "too-small-30x8")
+    }
+
+    @Test("every size from 1×1 to 130×45 renders without a crash, inside the buffer")
+    func everySize() {
+        var state = busyState(width: 1, height: 1)
+        for width in stride(from: 1, through: 130, by: 3) {
+            for height in stride(from: 1, through: 45, by: 2) {
+                state.width = width
+                state.height = height
+                let frame = DashboardView.render(state)
+                #expect(frame.buffer.width == width && frame.buffer.height == height)
+                if let cursor = frame.cursor { #expect(cursor.x < width && cursor.y < height) }
+            }
+        }
+    }
+
+    @Test("chat box borders line up in every row with Chinese text")
+    func alignedBorders() {
+        let frame = DashboardView.render(busyState(width: 120, height: 40)).buffer
+        for y in 0..<frame.height {
+            #expect(DisplayWidth.width(of: frame.rowText(y)) == 120, "row \(y)")
+        }
+    }
+}
