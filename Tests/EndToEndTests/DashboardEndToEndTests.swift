@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// `ollama-deck` in a real terminal (tmux) against `ollama-sim`, driven by keys, read from the screen.
+@Suite("End to end in tmux", .serialized)
+struct DashboardEndToEndTests {
+    static let deck = Products.path("ollama-deck")
+
+    func startDeck(_ sim: SimProcess, width: Int = 120, height: Int = 40) throws -> TmuxSession {
+        try TmuxSession(command: "'\(Self.deck)' --host \(sim.url) --log-file /tmp/ollama-deck-e2e.log",
+                        width: width, height: height)
+    }
+
+    @Test("models listed, a Chinese reply streamed with aligned borders, q leaves a usable shell")
+    func chatAndQuit() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        let (listed, first) = try await tmux.waitFor { $0.contains("qwen3:8b") && $0.contains("online") }
+        #expect(listed, "models never appeared:\n\(first)")
+        try tmux.send("j", "j", "Enter")  // llama3.2 (no thinking), then chat
+        try tmux.type("天空为什么是蓝色的？")
+        try tmux.send("Enter")
+        let (replied, screen) = try await tmux.waitFor { $0.contains("tok/s") }
+        #expect(replied, "no reply stats:\n\(screen)")
+        #expect(screen.contains("瑞利散射") || screen.contains("羊驼") || screen.contains("Ollama"))
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let bodyRows = rows.dropFirst(1).prefix(tmux.height - 2)
+        for (index, row) in bodyRows.enumerated() where row.contains("┃") || row.contains("│") {
+            #expect(cellWidth(row) == tmux.width, "row \(index + 1) is \(cellWidth(row)) cells: \(row)")
+            #expect(row.last == "┃" || row.last == "│", "row \(index + 1) does not end on a border: \(row)")
+        }
+        try tmux.send("C-q")
+        let (exited, after) = try await tmux.waitFor { $0.contains("EXITED=0") && $0.contains("icanon") }
+        #expect(exited, "did not exit cleanly:\n\(after)")
+        #expect(after.contains(" echo") && !after.contains("-echo "))
+        #expect(!after.contains("-icanon"))
+    }
+
+    @Test("resize to a tiny terminal and back")
+    func resize() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        try tmux.resize(width: 20, height: 5)
+        let (small, tiny) = try await tmux.waitFor { $0.contains("too small") }
+        #expect(small, "no 'too small' message:\n\(tiny)")
+        try tmux.resize(width: 3, height: 2)
+        try await Task.sleep(for: .milliseconds(300))
+        try tmux.resize(width: 60, height: 20)
+        #expect(try await tmux.waitFor { $0.contains("1 Models") && $0.contains("4 Chat") }.0)
+        try tmux.resize(width: 130, height: 45)
+        let (big, screen) = try await tmux.waitFor { $0.contains("3 Pulls") && $0.contains("qwen3:8b") }
+        #expect(big, "no full layout after growing:\n\(screen)")
+        try tmux.send("q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+    }
+
+    @Test("server killed: banner and stale data; restarted: recovery")
+    func serverRestart() async throws {
+        let sim = try SimProcess()
+        let port = sim.port
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") && $0.contains("online") }.0)
+        sim.stop()
+        let (down, banner) = try await tmux.waitFor { $0.contains("cannot reach") && $0.contains("offline") }
+        #expect(down, "no banner:\n\(banner)")
+        #expect(banner.contains("qwen3:8b"))  // the last data stays, marked stale
+        #expect(banner.contains("stale"))
+        let restarted = try SimProcess(port: port)
+        defer { restarted.stop() }
+        let (recovered, screen) = try await tmux.waitFor(timeout: .seconds(40)) {
+            $0.contains("online") && !$0.contains("cannot reach")
+        }
+        #expect(recovered, "did not reconnect:\n\(screen)")
+        try tmux.send("q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+    }
+
+    @Test("SIGTERM restores the terminal")
+    func sigterm() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        let pid = try #require(try tmux.programPID(named: "ollama-deck"))
+        kill(pid, SIGTERM)
+        let (exited, after) = try await tmux.waitFor { $0.contains("EXITED=") && $0.contains("icanon") }
+        #expect(exited, "no exit after SIGTERM:\n\(after)")
+        #expect(!after.contains("-icanon") && !after.contains("-echo "))
+    }
+
+    @Test("a pull typed at the prompt shows progress, and the model joins the list")
+    func pull() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        try tmux.send("p")
+        try tmux.type("smollm2:135m")
+        try tmux.send("Enter")
+        let (done, screen) = try await tmux.waitFor { $0.contains("done") && $0.contains("smollm2:135m") && $0.contains("(8 ·") }
+        #expect(done, "pull did not finish into the list:\n\(screen)")
+        try tmux.send("q")
+    }
+}

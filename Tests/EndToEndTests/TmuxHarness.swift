@@ -1,0 +1,193 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// Where `swift build` put the executables (next to the test bundle).
+enum Products {
+    static var directory: URL {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
+        ].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("ollama-deck").path) }
+            ?? candidates[0]
+    }
+
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+/// Runs a command and returns its standard output.
+/// Runs a command (found on PATH) and returns its standard output. Uses posix_spawn and
+/// waitpid directly: Foundation's `Process` can miss the exit of a child that starts a daemon
+/// (the tmux server) and wait forever. Commands whose output is not needed get no pipe at all, so
+/// a daemon they start cannot hold it open.
+@discardableResult
+func shell(_ arguments: [String], captureOutput: Bool = true) throws -> String {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    var fds: [Int32] = [-1, -1]
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if captureOutput {
+        guard pipe(&fds) == 0 else { throw ShellError.failed("pipe") }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    let status = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+    if captureOutput { close(fds[1]) }
+    guard status == 0 else {
+        if captureOutput { close(fds[0]) }
+        throw ShellError.failed("cannot run \(arguments[0]): \(status)")
+    }
+    var output = [UInt8]()
+    if captureOutput {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fds[0], &chunk, chunk.count)
+            if count <= 0 { break }
+            output += chunk[0..<count]
+        }
+        close(fds[0])
+    }
+    var exitStatus: Int32 = 0
+    while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+    return String(decoding: output, as: UTF8.self)
+}
+
+enum ShellError: Error {
+    case failed(String)
+}
+
+/// An `ollama-sim` process on loopback.
+final class SimProcess {
+    let process = Process()
+    let port: Int
+
+    init(port: Int = 0, extraArguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: Products.path("ollama-sim"))
+        process.arguments = ["--port", String(port), "--token-rate", "200", "--load-ms", "50", "--pull-rate", "2000000000"]
+            + extraArguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // First line: "ollama-sim listening on http://127.0.0.1:PORT"
+        var line = Data()
+        let handle = output.fileHandleForReading
+        while true {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0A]) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let portText = text.split(separator: ":").last, let bound = Int(portText) else {
+            process.terminate()
+            throw HarnessError.simDidNotStart(text)
+        }
+        self.port = bound
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+enum HarnessError: Error {
+    case simDidNotStart(String)
+}
+
+/// A tmux server of its own (its own socket) running one window of a given size.
+final class TmuxSession {
+    let socket = "deck-e2e-\(UUID().uuidString.prefix(8))"
+    let width: Int
+    let height: Int
+
+    /// Starts `command` in a new session; after it exits the shell prints its exit code and
+    /// `stty -a`, so tests can check the terminal was restored.
+    init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        self.width = width
+        self.height = height
+        let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let script = "env LC_ALL=C.UTF-8 \(exports) \(command); echo EXITED=$?; stty -a; sleep 120"
+        try shell(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", String(width),
+                   "-y", String(height), script], captureOutput: false)
+    }
+
+    func send(_ keys: String...) throws {
+        try shell(["tmux", "-L", socket, "send-keys", "-t", "main"] + keys, captureOutput: false)
+    }
+
+    /// Types text literally (no key-name lookup).
+    func type(_ text: String) throws {
+        try shell(["tmux", "-L", socket, "send-keys", "-t", "main", "-l", text], captureOutput: false)
+    }
+
+    func capture() throws -> String {
+        try shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", "main"])
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try shell(["tmux", "-L", socket, "resize-window", "-t", "main", "-x", String(width), "-y", String(height)], captureOutput: false)
+    }
+
+    /// The pid of the program running in the pane (the child of the pane's shell).
+    func programPID(named name: String) throws -> Int32? {
+        let panePID = try shell(["tmux", "-L", socket, "list-panes", "-t", "main", "-F", "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let found = try shell(["pgrep", "-P", panePID, "-f", name]).split(separator: "\n").first
+        return found.flatMap { Int32($0) }
+    }
+
+    /// Polls the screen until `condition` holds; returns the last capture either way.
+    @discardableResult
+    func waitFor(timeout: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> (Bool, String) {
+        let deadline = ContinuousClock.now + timeout
+        var screen = ""
+        while ContinuousClock.now < deadline {
+            screen = try capture()
+            if condition(screen) { return (true, screen) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        screen = try capture()
+        return (condition(screen), screen)
+    }
+
+    func kill() {
+        _ = try? shell(["tmux", "-L", socket, "kill-server"], captureOutput: false)
+    }
+
+    deinit { kill() }
+}
+
+/// Cells a line takes (CJK and emoji two each), for checking alignment in a capture.
+func cellWidth(_ line: Substring) -> Int {
+    var total = 0
+    for scalar in line.unicodeScalars {
+        let v = scalar.value
+        if (0x300...0x36F).contains(v) || v == 0xFE0F || v == 0x200D { continue }
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+            || (0x1F680...0x1F6FF).contains(v) || (0x20000...0x3FFFD).contains(v)
+        total += wide ? 2 : 1
+    }
+    return total
+}
