@@ -117,7 +117,7 @@ public final class CursesTerminal {
                 continue
             }
             guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
-            if let key = decodeCharacter(Character(scalar)) { keys.append(key) }
+            keys += decodeCharacter(Character(scalar))
         }
         if !pendingEscape.isEmpty, pasteBuffer == nil {
             // A lone ESC, or a sequence we do not know: deliver ESC and the rest as typed.
@@ -130,41 +130,46 @@ public final class CursesTerminal {
     }
 
     /// Handles bracketed paste (ESC [200~ … ESC [201~) and plain characters.
-    private func decodeCharacter(_ character: Character) -> Key? {
+    private func decodeCharacter(_ character: Character) -> [Key] {
         if var paste = pasteBuffer {
             paste.append(character)
             if paste.hasSuffix("\u{1B}[201~") {
                 pasteBuffer = nil
-                return .paste(String(paste.dropLast(6)))
+                return [.paste(String(paste.dropLast(6)))]
             }
             pasteBuffer = paste
-            return nil
+            return []
         }
         if !pendingEscape.isEmpty {
-            pendingEscape.append(character)
-            let sequence = String(pendingEscape)
+            let sequence = String(pendingEscape) + String(character)
             if sequence == "\u{1B}[200~" {
                 pendingEscape.removeAll()
                 pasteBuffer = ""
-                return nil
+                return []
             }
-            if "\u{1B}[200~".hasPrefix(sequence) { return nil }
+            if "\u{1B}[200~".hasPrefix(sequence) {
+                pendingEscape.append(character)
+                return []
+            }
+            // Not a paste: the ESC was a key of its own; what followed is typed as usual.
+            let held = pendingEscape.dropFirst()
             pendingEscape.removeAll()
-            // Alt+key or an unknown sequence: report ESC then the characters.
-            return sequence.count == 2 ? .escape : nil
+            var keys: [Key] = [.escape]
+            for earlier in held { keys += decodeCharacter(earlier) }
+            return keys + decodeCharacter(character)
         }
         switch character.unicodeScalars.first!.value {
         case 27:
             pendingEscape = [character]
-            return nil
-        case 13, 10: return .enter
-        case 9: return .tab
-        case 127, 8: return .backspace
+            return []
+        case 13, 10: return [.enter]
+        case 9: return [.tab]
+        case 127, 8: return [.backspace]
         case 1...26:
             let letter = Character(Unicode.Scalar(character.unicodeScalars.first!.value + 96)!)
-            return .control(letter)
-        case 0...31: return nil
-        default: return .character(character)
+            return [.control(letter)]
+        case 0...31: return []
+        default: return [.character(character)]
         }
     }
 

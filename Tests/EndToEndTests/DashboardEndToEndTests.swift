@@ -109,4 +109,48 @@ struct DashboardEndToEndTests {
         #expect(done, "pull did not finish into the list:\n\(screen)")
         try tmux.send("q")
     }
+
+    @Test("Ctrl-Z suspends (the process stops, the screen is given back) and SIGCONT resumes with working keys")
+    func suspendResume() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        let pid = try #require(try tmux.programPID(named: "ollama-deck"))
+        try tmux.send("C-z")
+        var stopped = false
+        for _ in 0..<50 where !stopped {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            stopped = stat.split(separator: " ").dropFirst(2).first == "T"
+            if !stopped { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stopped, "the process did not stop on Ctrl-Z")
+        let (released, away) = try await tmux.waitFor(timeout: .seconds(5)) { !$0.contains("1 Models") }
+        #expect(released, "the dashboard still covers the screen while suspended:\n\(away)")
+        kill(pid, SIGCONT)
+        #expect(try await tmux.waitFor { $0.contains("1 Models") && $0.contains("qwen3:8b") }.0)
+        try tmux.send("?")
+        let (help, screen) = try await tmux.waitFor { $0.contains("any key closes") }
+        #expect(help, "keys do not work after resuming:\n\(screen)")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+    }
+
+    @Test("a fatal signal restores the terminal and says where the details are")
+    func crashRestoresTerminal() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        let pid = try #require(try tmux.programPID(named: "ollama-deck"))
+        kill(pid, SIGSEGV)
+        let (exited, after) = try await tmux.waitFor { $0.contains("EXITED=") && $0.contains("icanon") }
+        #expect(exited, "no exit after SIGSEGV:\n\(after)")
+        #expect(after.contains("ollama-deck crashed; the terminal was restored"))
+        #expect(!after.contains("EXITED=0"))
+        #expect(!after.contains("-icanon") && !after.contains("-echo "))
+    }
 }
