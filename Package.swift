@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "ollama-deck",
             dependencies: [
-                "DeckRuntime", "OllamaKit", "OllamaSim",
+                "DeckRuntime", "DeckCore", "TermUI", "OllamaKit", "OllamaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -49,6 +49,89 @@ public enum Overlay: Sendable, Equatable {
     case help
     case confirmQuit
     case pullPrompt(TextInput, error: String?)
+    /// A one-line question about a model: a new name for copy or rename, or a keep-alive.
+    case prompt(Prompt)
+    /// Delete these models? Defaults to No.
+    case confirmDelete([DeleteCandidate])
+    /// Push this model? Defaults to No.
+    case confirmPush(String)
+    case createForm(CreateForm)
+    case details(DetailsState)
+}
+
+/// A one-line prompt about one model.
+public struct Prompt: Sendable, Equatable {
+    public enum Purpose: Sendable, Equatable { case copy, rename, keepAlive }
+    public var purpose: Purpose
+    public var model: String
+    public var input: TextInput
+    public var error: String?
+
+    public init(purpose: Purpose, model: String, input: TextInput = TextInput(), error: String? = nil) {
+        self.purpose = purpose
+        self.model = model
+        self.input = input
+        self.error = error
+    }
+
+    public var title: String {
+        switch purpose {
+        case .copy: return "Copy \(model) as"
+        case .rename: return "Rename \(model) to"
+        case .keepAlive: return "Keep \(model) loaded for"
+        }
+    }
+
+    public var hint: String {
+        switch purpose {
+        case .copy, .rename: return "name[:tag], e.g. my-model:v2"
+        case .keepAlive: return "5m, 1h, 90s, forever, or 0 to unload"
+        }
+    }
+}
+
+/// A model offered for deletion, with its size for the question.
+public struct DeleteCandidate: Sendable, Equatable {
+    public var name: String
+    public var size: Int64
+    public var loaded: Bool
+
+    public init(name: String, size: Int64, loaded: Bool) {
+        self.name = name
+        self.size = size
+        self.loaded = loaded
+    }
+}
+
+/// The create form: a new model derived from `source` with a system prompt and parameters.
+public struct CreateForm: Sendable, Equatable {
+    public var source: String
+    public var name = TextInput()
+    public var system = TextInput()
+    public var parameters = TextInput()
+    /// 0 name, 1 system, 2 parameters.
+    public var field = 0
+    public var error: String?
+
+    public init(source: String) { self.source = source }
+}
+
+/// The details overlay: loading, or the model's sections, scrolled, with a search.
+public struct DetailsState: Sendable, Equatable {
+    public var model: String
+    public var lines: [DetailLine]?
+    public var error: String?
+    public var scroll = 0
+    public var search = TextInput()
+    public var isSearching = false
+
+    public init(model: String) { self.model = model }
+}
+
+/// One line of the details overlay.
+public struct DetailLine: Sendable, Equatable {
+    public var text: String
+    public var isHeading: Bool
 }
 
 /// Everything the dashboard shows. Changed only by ``update(_:_:)``.
@@ -76,6 +159,8 @@ public struct AppState: Sendable, Equatable {
     public var isEditingFilter = false
     public var selectedModel: String?
     public var modelsScroll = 0
+    /// Models marked with Space for a bulk delete.
+    public var marked: Set<String> = []
 
     // Running pane
     public var running: [RunningModel] = []
@@ -88,6 +173,8 @@ public struct AppState: Sendable, Equatable {
     public var pulls: [PullJob] = []
     public var selectedPull: Int?
     public var nextPullID = 1
+    /// A job with no progress for this long is marked stalled.
+    public var stallSeconds: TimeInterval = 30
 
     // Chat pane
     public var chat = ChatPane()
@@ -120,6 +207,7 @@ public struct AppState: Sendable, Equatable {
             && lhs.modelsStale == rhs.modelsStale && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
             && lhs.isEditingFilter == rhs.isEditingFilter && lhs.selectedRunning == rhs.selectedRunning
             && lhs.vanished.map(\.name) == rhs.vanished.map(\.name) && lhs.selectedPull == rhs.selectedPull
+            && lhs.marked == rhs.marked
     }
 
     /// The models shown: filtered by the filter text (case-insensitive substring of name or

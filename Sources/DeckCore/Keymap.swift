@@ -7,6 +7,8 @@ public enum Action: String, Sendable, Equatable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, moveTop, moveBottom
     case filter, clearFilter, cycleSort, reverseSort, chatWithModel
     case send, stop, clearChat
+    case mark, delete, copy, rename, details, load, unload, keepAlive, create, push
+    case cancelJob, restartJob, clearFinished
 }
 
 /// Where a binding applies.
@@ -41,13 +43,29 @@ public enum Keymap {
         KeyBinding(keys: [.character("/")], action: .filter, scope: .pane(.models), help: "filter", inHelpBar: true),
         KeyBinding(keys: [.escape], action: .clearFilter, scope: .pane(.models), help: "clear filter", inHelpBar: false),
         KeyBinding(keys: [.character("s")], action: .cycleSort, scope: .pane(.models), help: "sort", inHelpBar: true),
-        KeyBinding(keys: [.character("S")], action: .reverseSort, scope: .pane(.models), help: "reverse", inHelpBar: true),
+        KeyBinding(keys: [.character("S")], action: .reverseSort, scope: .pane(.models), help: "reverse", inHelpBar: false),
+        KeyBinding(keys: [.character("i")], action: .details, scope: .pane(.models), help: "info", inHelpBar: true),
+        KeyBinding(keys: [.character(" ")], action: .mark, scope: .pane(.models), help: "mark", inHelpBar: false),
+        KeyBinding(keys: [.character("D"), .delete], action: .delete, scope: .pane(.models), help: "delete", inHelpBar: true),
+        KeyBinding(keys: [.character("c")], action: .copy, scope: .pane(.models), help: "copy", inHelpBar: false),
+        KeyBinding(keys: [.character("m")], action: .rename, scope: .pane(.models), help: "rename", inHelpBar: false),
+        KeyBinding(keys: [.character("l")], action: .load, scope: .pane(.models), help: "load", inHelpBar: false),
+        KeyBinding(keys: [.character("u")], action: .unload, scope: .pane(.models), help: "unload", inHelpBar: false),
+        KeyBinding(keys: [.character("K")], action: .keepAlive, scope: .pane(.models), help: "keep-alive", inHelpBar: false),
+        KeyBinding(keys: [.character("C")], action: .create, scope: .pane(.models), help: "create from", inHelpBar: false),
+        KeyBinding(keys: [.character("P")], action: .push, scope: .pane(.models), help: "push", inHelpBar: false),
         // Running
         KeyBinding(keys: [.up, .character("k")], action: .moveUp, scope: .pane(.running), help: "up", inHelpBar: false),
         KeyBinding(keys: [.down, .character("j")], action: .moveDown, scope: .pane(.running), help: "down", inHelpBar: false),
+        KeyBinding(keys: [.character("u")], action: .unload, scope: .pane(.running), help: "unload", inHelpBar: true),
+        KeyBinding(keys: [.character("K")], action: .keepAlive, scope: .pane(.running), help: "keep-alive", inHelpBar: true),
+        KeyBinding(keys: [.character("i")], action: .details, scope: .pane(.running), help: "info", inHelpBar: true),
         // Pulls
         KeyBinding(keys: [.up, .character("k")], action: .moveUp, scope: .pane(.pulls), help: "up", inHelpBar: false),
         KeyBinding(keys: [.down, .character("j")], action: .moveDown, scope: .pane(.pulls), help: "down", inHelpBar: false),
+        KeyBinding(keys: [.character("x")], action: .cancelJob, scope: .pane(.pulls), help: "cancel", inHelpBar: true),
+        KeyBinding(keys: [.character("R"), .enter], action: .restartJob, scope: .pane(.pulls), help: "restart/resume", inHelpBar: true),
+        KeyBinding(keys: [.character("c")], action: .clearFinished, scope: .pane(.pulls), help: "clear finished", inHelpBar: true),
         // Chat (letters type into the prompt there)
         KeyBinding(keys: [.enter], action: .send, scope: .pane(.chat), help: "send", inHelpBar: true),
         KeyBinding(keys: [.escape], action: .stop, scope: .pane(.chat), help: "stop", inHelpBar: true),

@@ -21,6 +21,10 @@ public enum Msg: Sendable, Equatable {
     case pullFinished(job: Int, OllamaError?)
     case chatChunkReceived(pane: Int, ChatResponse)
     case chatFinished(pane: Int, OllamaError?)
+    /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.
+    case operationFinished(ModelOperation, OllamaError?)
+    /// The details of a model arrived (for the details overlay).
+    case modelShown(name: String, Result<ShowResponse, OllamaError>)
     /// The built-in simulator started on this host (demo mode).
     case demoStarted(host: String)
     case demoFailed(String)
@@ -34,8 +38,57 @@ public enum Effect: Sendable, Equatable {
     case fetchModels
     case fetchRunning
     case startPull(job: Int, model: String, id: EffectID)
+    case startPush(job: Int, model: String, id: EffectID)
+    case startCreate(job: Int, request: CreateRequest, id: EffectID)
     case startChat(pane: Int, request: ChatRequest, id: EffectID)
+    /// Runs one model operation; renames copy first and delete the source only after the copy succeeded.
+    case modelOperation(ModelOperation)
+    case fetchDetails(String)
     case cancel(EffectID)
     case startDemo
     case quit
+}
+
+/// A one-shot operation on a model.
+public enum ModelOperation: Sendable, Equatable {
+    /// Unload (if loaded), then delete — as `ollama rm` does.
+    case delete(String)
+    case copy(source: String, destination: String)
+    /// Copy, then delete the source only if the copy succeeded.
+    case rename(source: String, destination: String)
+    case load(String)
+    case unload(String)
+    case keepAlive(String, KeepAlive)
+
+    /// What to tell the user when it worked.
+    public var successMessage: String {
+        switch self {
+        case .delete(let name): return "deleted \(name)"
+        case .copy(let source, let destination): return "copied \(source) to \(destination)"
+        case .rename(let source, let destination): return "renamed \(source) to \(destination)"
+        case .load(let name): return "loaded \(name)"
+        case .unload(let name): return "unloaded \(name)"
+        case .keepAlive(let name, let keepAlive): return "\(name) stays loaded \(keepAlive.description == "forever" ? "forever" : "for \(keepAlive)")"
+        }
+    }
+
+    /// What failed, for the error message.
+    public var verb: String {
+        switch self {
+        case .delete: return "delete"
+        case .copy: return "copy"
+        case .rename: return "rename"
+        case .load: return "load"
+        case .unload: return "unload"
+        case .keepAlive: return "keep-alive"
+        }
+    }
+
+    /// True when the model list changes; false when only memory does.
+    public var changesLibrary: Bool {
+        switch self {
+        case .delete, .copy, .rename: return true
+        case .load, .unload, .keepAlive: return false
+        }
+    }
 }

@@ -18,11 +18,59 @@ public struct PullJob: Sendable, Equatable, Identifiable {
         public var completed: Int64
         /// Bytes already on disk when this layer's first line arrived (not counted as speed).
         public var initial: Int64
+        public var startedAt: Date
+        /// (seconds since start, bytes) samples, at most one a second, the last ten kept.
+        var sampleTimes: [Double] = []
+        var sampleValues: [Int64] = []
+
+        public var fraction: Double { total > 0 ? min(1, Double(completed) / Double(total)) : 0 }
+        public var isComplete: Bool { total > 0 && completed >= total }
+
+        /// Bytes per second over the sampling window (as `ollama pull` computes it).
+        public var rate: Double {
+            guard let firstTime = sampleTimes.first, let lastTime = sampleTimes.last,
+                let firstValue = sampleValues.first, let lastValue = sampleValues.last
+            else { return 0 }
+            let seconds = (lastTime - firstTime).rounded()
+            if sampleTimes.count >= 2, seconds >= 1 { return Double(lastValue - firstValue) / seconds }
+            let elapsed = lastTime.rounded()
+            return elapsed >= 1 ? Double(lastValue - initial) / elapsed : 0
+        }
+
+        /// Seconds left at the current rate, nil when unknown or done.
+        public var etaSeconds: Double? {
+            let rate = self.rate
+            guard rate > 0, !isComplete else { return nil }
+            return Double(total - completed) / rate
+        }
+
+        mutating func sample(now: Date) {
+            let t = now.timeIntervalSince(startedAt)
+            if let last = sampleTimes.last, t - last < 1 {
+                return
+            }
+            sampleTimes.append(t)
+            sampleValues.append(completed)
+            if sampleTimes.count > 10 {
+                sampleTimes.removeFirst()
+                sampleValues.removeFirst()
+            }
+        }
+    }
+
+    /// What the job does: pull, push, or create.
+    public enum Kind: String, Sendable, Equatable {
+        case pull, push, create
     }
 
     public let id: Int
     public var model: String
+    public var kind: Kind = .pull
     public var phase: Phase = .manifest
+    /// The last status line, as the server worded it.
+    public var statusText = ""
+    /// For create: the request, so a restart can send it again.
+    public var createRequest: CreateRequest?
     public var layers: [Layer] = []
     public var error: String?
     public var startedAt: Date
@@ -32,16 +80,18 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     /// (time, bytes done) samples, at most one a second, the last ten kept.
     var samples: [(Date, Int64)] = []
 
-    public init(id: Int, model: String, now: Date) {
+    public init(id: Int, model: String, kind: Kind = .pull, now: Date) {
         self.id = id
         self.model = model
+        self.kind = kind
         self.startedAt = now
         self.lastProgressAt = now
     }
 
     public static func == (lhs: PullJob, rhs: PullJob) -> Bool {
         lhs.id == rhs.id && lhs.phase == rhs.phase && lhs.layers == rhs.layers && lhs.error == rhs.error
-            && lhs.model == rhs.model
+            && lhs.model == rhs.model && lhs.kind == rhs.kind && lhs.statusText == rhs.statusText
+            && lhs.effect == rhs.effect
     }
 
     public var isActive: Bool { phase != .done && phase != .failed && phase != .cancelled }
@@ -78,6 +128,7 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     public mutating func apply(_ line: ProgressResponse, now: Date) {
         lastProgressAt = now
         let status = line.status
+        statusText = status
         if status == "success" {
             phase = .done
             finishLayers()
@@ -92,8 +143,8 @@ public struct PullJob: Sendable, Equatable, Identifiable {
             phase = .writing
             return
         }
-        if status == "pulling manifest" {
-            phase = .manifest
+        if status == "pulling manifest" || status == "retrieving manifest" || status == "pushing manifest" {
+            phase = status == "pushing manifest" ? .writing : .manifest
             return
         }
         guard let digest = line.digest else { return }
@@ -103,13 +154,21 @@ public struct PullJob: Sendable, Equatable, Identifiable {
         if let index = layers.firstIndex(where: { $0.digest == digest }) {
             layers[index].total = max(layers[index].total, total)
             layers[index].completed = max(layers[index].completed, completed)
+            layers[index].sample(now: now)
         } else {
-            layers.append(Layer(digest: digest, total: total, completed: completed, initial: completed))
+            var layer = Layer(digest: digest, total: total, completed: completed, initial: completed, startedAt: now)
+            layer.sample(now: now)
+            layers.append(layer)
         }
         if samples.last.map({ now.timeIntervalSince($0.0) >= 1 }) ?? true {
             samples.append((now, completedBytes))
             if samples.count > 10 { samples.removeFirst(samples.count - 10) }
         }
+    }
+
+    /// True when an active job has had no progress for `seconds`.
+    public func isStalled(now: Date, after seconds: TimeInterval) -> Bool {
+        isActive && now.timeIntervalSince(lastProgressAt) > seconds
     }
 
     mutating func finishLayers() {

@@ -53,6 +53,24 @@ func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -
             state.overlay = .pullPrompt(input, error: nil)
             return []
         }
+    case .prompt(let prompt):
+        return handlePromptKey(&state, prompt, key)
+    case .confirmDelete(let candidates):
+        state.overlay = nil
+        guard key == .character("y") || key == .character("Y") else {
+            setNotice(&state, "nothing deleted")
+            return []
+        }
+        state.marked.removeAll()
+        return candidates.map { .modelOperation(.delete($0.name)) }
+    case .confirmPush(let model):
+        state.overlay = nil
+        guard key == .character("y") || key == .character("Y") else { return [] }
+        return startJob(&state, kind: .push, model: model, create: nil)
+    case .createForm(let form):
+        return handleCreateKey(&state, form, key)
+    case .details(let details):
+        return handleDetailsKey(&state, details, key)
     }
 }
 
@@ -104,6 +122,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.isEditingFilter = true
     case .clearFilter:
         state.filter.clear()
+        state.marked.removeAll()
         keepModelSelection(&state)
     case .cycleSort:
         state.sort = state.sort.next
@@ -128,6 +147,10 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .stop:
         if let id = state.chat.streamEffect { return [.cancel(id)] }
         if !state.chat.input.isEmpty { state.chat.input.clear() }
+    case .mark, .delete, .copy, .rename, .details, .load, .unload, .keepAlive, .create, .push:
+        return performModelAction(&state, action)
+    case .cancelJob, .restartJob, .clearFinished:
+        return performJobAction(&state, action)
     case .clearChat:
         if state.chat.isStreaming { return [] }
         state.chat.entries.removeAll()
@@ -179,14 +202,7 @@ func moved(_ index: Int, _ action: Action, count: Int, page: Int) -> Int {
 }
 
 func startPull(_ state: inout AppState, model: String) -> [Effect] {
-    let id = state.nextPullID
-    state.nextPullID += 1
-    let effect = state.makeEffectID()
-    var job = PullJob(id: id, model: model, now: state.now)
-    job.effect = effect
-    state.pulls.insert(job, at: 0)
-    state.selectedPull = id
-    return [.startPull(job: id, model: model, id: effect)]
+    startJob(&state, kind: .pull, model: model, create: nil)
 }
 
 /// Checks a model name before any request: `name`, `name:tag`, `namespace/name:tag`, `host/namespace/name:tag`.

@@ -100,6 +100,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         guard pane == 0 else { return [] }
         finishChat(&state, error: error)
         return []
+    case .operationFinished(let operation, let error):
+        return operationFinished(&state, operation, error)
+    case .modelShown(let name, let result):
+        modelShown(&state, name: name, result)
+        return []
     case .demoStarted(let host):
         state.host = host
         state.isDemo = true

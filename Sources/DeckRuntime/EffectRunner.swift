@@ -48,14 +48,24 @@ public final class EffectRunner: Sendable {
                 }
             }
         case .startPull(let job, let model, let id):
-            track(id) {
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.pull(model: model) } }
+        case .startPush(let job, let model, let id):
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.push(model: model) } }
+        case .startCreate(let job, let request, let id):
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.create(request) } }
+        case .modelOperation(let operation):
+            Task.detached {
                 do {
-                    for try await line in try await client.pull(model: model) {
-                        inbox.post(.pullProgressed(job: job, line))
-                    }
-                    inbox.post(.pullFinished(job: job, nil))
+                    try await Self.perform(operation, client: client)
+                    inbox.post(.operationFinished(operation, nil))
                 } catch {
-                    inbox.post(.pullFinished(job: job, Self.ollamaError(error, client)))
+                    inbox.post(.operationFinished(operation, Self.ollamaError(error, client)))
+                }
+            }
+        case .fetchDetails(let model):
+            Task.detached {
+                do { inbox.post(.modelShown(name: model, .success(try await client.show(model: model)))) } catch {
+                    inbox.post(.modelShown(name: model, .failure(Self.ollamaError(error, client))))
                 }
             }
         case .startChat(let pane, let request, let id):
@@ -75,6 +85,45 @@ public final class EffectRunner: Sendable {
             startDemo()
         case .quit:
             break
+        }
+    }
+
+    /// Forwards a progress stream's lines as job messages, then how it ended.
+    static func runProgress(
+        job: Int, inbox: Inbox, client: OllamaClient,
+        _ start: @Sendable () async throws -> OllamaStream<ProgressResponse>
+    ) async {
+        do {
+            for try await line in try await start() { inbox.post(.pullProgressed(job: job, line)) }
+            inbox.post(.pullFinished(job: job, nil))
+        } catch {
+            inbox.post(.pullFinished(job: job, ollamaError(error, client)))
+        }
+    }
+
+    /// One model operation. A rename deletes the source only after the copy succeeded, so a
+    /// failure in between never loses the model; a delete unloads first, as `ollama rm` does.
+    public static func perform(_ operation: ModelOperation, client: OllamaClient) async throws {
+        switch operation {
+        case .delete(let name):
+            _ = try? await client.unload(model: name)
+            try await client.delete(model: name)
+        case .copy(let source, let destination):
+            try await client.copy(source: source, destination: destination)
+        case .rename(let source, let destination):
+            try await client.copy(source: source, destination: destination)
+            do {
+                try await client.delete(model: source)
+            } catch let error as OllamaError {
+                throw OllamaError.invalidRequest(
+                    "copied to \(destination), but \(source) could not be deleted: \(error.serverMessage ?? error.description)")
+            }
+        case .load(let name):
+            try await client.load(model: name)
+        case .unload(let name):
+            try await client.unload(model: name)
+        case .keepAlive(let name, let keepAlive):
+            try await client.load(model: name, keepAlive: keepAlive)
         }
     }
 

@@ -149,7 +149,107 @@ enum OverlayView {
                 buffer.put("Enter pull   Esc cancel", x: inner.x + 1, y: inner.y + 2, style: Style(.dim), maxX: inner.maxX)
             }
             return DashboardView.Cursor(x: x + field.cursorColumn, y: inner.y + 1)
+        case .prompt(let prompt):
+            return drawPrompt(&buffer, title: prompt.title, hint: prompt.hint, input: prompt.input, error: prompt.error,
+                              footer: "Enter ok   Esc cancel")
+        case .confirmDelete(let candidates):
+            let shown = candidates.prefix(8)
+            let rect = centered(width: 60, height: shown.count + 6, in: buffer.bounds)
+            let inner = buffer.drawBox(rect, title: candidates.count == 1 ? "Delete model?" : "Delete \(candidates.count) models?", focused: true)
+            for (i, candidate) in shown.enumerated() where i + 1 < inner.height {
+                var line = "\(candidate.name) (\(Format.bytes(candidate.size)))"
+                if candidate.loaded { line += " — loaded, will be unloaded first" }
+                buffer.put(line, x: inner.x + 1, y: inner.y + i, style: Style(.warning, [.bold]), maxX: inner.maxX)
+            }
+            if candidates.count > shown.count {
+                buffer.put("… and \(candidates.count - shown.count) more", x: inner.x + 1, y: inner.y + shown.count, style: Style(.dim), maxX: inner.maxX)
+            }
+            buffer.put("y delete   any other key keeps them (default No)", x: inner.x + 1, y: inner.maxY - 1,
+                       style: Style(.dim), maxX: inner.maxX)
+            return nil
+        case .confirmPush(let model):
+            let rect = centered(width: 60, height: 5, in: buffer.bounds)
+            let inner = buffer.drawBox(rect, title: "Push to the registry?", focused: true)
+            buffer.put("push \(model)", x: inner.x + 1, y: inner.y, style: Style(.warning, [.bold]), maxX: inner.maxX)
+            buffer.put("y push   any other key cancels (default No)", x: inner.x + 1, y: inner.y + 2, style: Style(.dim), maxX: inner.maxX)
+            return nil
+        case .createForm(let form):
+            return drawCreateForm(&buffer, form)
+        case .details(let details):
+            return drawDetails(&buffer, details)
         }
+    }
+
+    static func drawPrompt(
+        _ buffer: inout CellBuffer, title: String, hint: String, input: TextInput, error: String?, footer: String
+    ) -> DashboardView.Cursor? {
+        let rect = centered(width: 60, height: 6, in: buffer.bounds)
+        let inner = buffer.drawBox(rect, title: title, focused: true)
+        guard inner.height >= 3 else { return nil }
+        buffer.put(hint, x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
+        let x = buffer.put("› ", x: inner.x + 1, y: inner.y + 1, style: Style(.accent, [.bold]))
+        let field = input.visible(width: inner.maxX - x - 1)
+        buffer.put(field.text, x: x, y: inner.y + 1, style: Style(.userText), maxX: inner.maxX)
+        if let error {
+            buffer.put(error, x: inner.x + 1, y: inner.y + 2, style: Style(.error), maxX: inner.maxX)
+        } else {
+            buffer.put(footer, x: inner.x + 1, y: inner.y + 2, style: Style(.dim), maxX: inner.maxX)
+        }
+        return DashboardView.Cursor(x: x + field.cursorColumn, y: inner.y + 1)
+    }
+
+    static func drawCreateForm(_ buffer: inout CellBuffer, _ form: CreateForm) -> DashboardView.Cursor? {
+        let rect = centered(width: 70, height: 10, in: buffer.bounds)
+        let inner = buffer.drawBox(rect, title: "Create a model from \(form.source)", focused: true)
+        guard inner.height >= 7 else { return nil }
+        let fields: [(String, TextInput)] = [("name", form.name), ("system", form.system), ("params", form.parameters)]
+        var cursor: DashboardView.Cursor?
+        for (i, field) in fields.enumerated() {
+            let y = inner.y + i * 2
+            let focused = i == form.field
+            let x = buffer.put(DisplayWidth.pad(field.0, toWidth: 7) + " › ", x: inner.x + 1, y: y,
+                               style: Style(focused ? .accent : .dim, focused ? [.bold] : []))
+            let visible = field.1.visible(width: inner.maxX - x - 1)
+            buffer.put(visible.text, x: x, y: y, style: Style(.userText), maxX: inner.maxX)
+            if focused { cursor = DashboardView.Cursor(x: x + visible.cursorColumn, y: y) }
+        }
+        buffer.put("params: name=value … e.g. temperature=0.7 num_ctx=8192", x: inner.x + 1, y: inner.y + 5,
+                   style: Style(.dim), maxX: inner.maxX)
+        if let error = form.error {
+            buffer.put(error, x: inner.x + 1, y: inner.y + 6, style: Style(.error), maxX: inner.maxX)
+        } else {
+            buffer.put("Tab next field   Enter create   Esc cancel", x: inner.x + 1, y: inner.y + 6, style: Style(.dim), maxX: inner.maxX)
+        }
+        return cursor
+    }
+
+    static func drawDetails(_ buffer: inout CellBuffer, _ details: DetailsState) -> DashboardView.Cursor? {
+        let rect = centered(width: min(100, buffer.width - 4), height: buffer.height - 2, in: buffer.bounds)
+        let inner = buffer.drawBox(rect, title: "Details · \(details.model)", focused: true)
+        guard inner.height >= 2 else { return nil }
+        let (body, footer) = inner.splitBottom(1)
+        if let error = details.error {
+            buffer.put(error, x: body.x + 1, y: body.y, style: Style(.error), maxX: body.maxX)
+        } else if let lines = details.lines {
+            let needle = details.search.text.lowercased()
+            for (i, line) in lines.dropFirst(details.scroll).prefix(body.height).enumerated() {
+                let matches = !needle.isEmpty && line.text.lowercased().contains(needle)
+                let style = line.isHeading ? Style(.title, [.bold]) : (matches ? Style(.accent, [.reverse]) : .normal)
+                buffer.put(line.text, x: body.x + 1, y: body.y + i, style: style, maxX: body.maxX)
+            }
+        } else {
+            buffer.put("loading…", x: body.x + 1, y: body.y, style: Style(.dim), maxX: body.maxX)
+        }
+        if details.isSearching {
+            let x = buffer.put("/", x: footer.x + 1, y: footer.y, style: Style(.accent, [.bold]))
+            let visible = details.search.visible(width: footer.maxX - x - 1)
+            buffer.put(visible.text, x: x, y: footer.y, style: Style(.accent), maxX: footer.maxX)
+            return DashboardView.Cursor(x: x + visible.cursorColumn, y: footer.y)
+        }
+        let total = details.lines?.count ?? 0
+        buffer.put("↑↓ PgUp PgDn scroll   / search   n next   Esc close   \(min(details.scroll + 1, max(total, 1)))/\(total)",
+                   x: footer.x + 1, y: footer.y, style: Style(.dim), maxX: footer.maxX)
+        return nil
     }
 
     static func centered(width: Int, height: Int, in bounds: Rect) -> Rect {

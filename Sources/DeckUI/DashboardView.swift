@@ -117,6 +117,8 @@ enum HelpBarView {
         var items: [(String, String)]
         if state.isEditingFilter && state.focus == .models {
             items = [("type", "filter"), ("Enter", "done"), ("Esc", "clear")]
+        } else if state.focus == .models && !state.marked.isEmpty {
+            items = [("Space", "mark"), ("D", "delete marked"), ("Esc", "unmark")] + Keymap.helpBar(for: .models).map { ($0.keyLabel, $0.help) }
         } else {
             items = Keymap.helpBar(for: state.focus).map { ($0.keyLabel, $0.help) }
         }

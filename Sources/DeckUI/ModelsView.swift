@@ -19,6 +19,7 @@ enum ModelsView {
         var title = "1 Models (\(state.models.count) · \(Format.bytes(total)))"
         if visible.count != state.models.count { title = "1 Models (\(visible.count) of \(state.models.count) · \(Format.bytes(total)))" }
         if state.modelsStale { title += " stale" }
+        if !state.marked.isEmpty { title += " · \(state.marked.count) marked" }
         let arrow = state.sortDescending ? "↓" : "↑"
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: "sort: \(state.sort.rawValue) \(arrow)")
         guard !inner.isEmpty else { return nil }
@@ -45,7 +46,7 @@ enum ModelsView {
         }
         let rows = visible.map { model in
             TableRow([
-                model.name, model.details.parameterSize, model.details.quantizationLevel, Format.bytes(model.size),
+                (state.marked.contains(model.name) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel, Format.bytes(model.size),
                 model.details.family, Format.age(of: model.modifiedAt, now: state.now),
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
@@ -91,7 +92,8 @@ enum RunningView {
     }
 }
 
-/// The pulls pane: each job's phase, overall bar, rate and ETA.
+/// The jobs pane: each pull, push or create with its phase, overall bar, rate and ETA; the
+/// selected job also shows one bar per layer, as `ollama pull` does.
 enum PullsView {
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) {
         let active = state.pulls.filter(\.isActive).count
@@ -101,33 +103,55 @@ enum PullsView {
             buffer.put("No pulls yet — press p to pull a model", x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
             return
         }
+        let selectedID = state.selectedPull ?? state.pulls.first?.id
         var y = inner.y
         for job in state.pulls {
             guard y < inner.maxY else { break }
-            let selected = focused && job.id == (state.selectedPull ?? state.pulls.first?.id)
+            let selected = job.id == selectedID
+            let stalled = job.isStalled(now: state.now, after: state.stallSeconds)
             let percent = Int((job.fraction * 100).rounded(.down))
             var detail: String
             var role = ColorRole.normal
             switch job.phase {
             case .failed: detail = "failed: " + (job.error ?? "error"); role = .error
-            case .cancelled: detail = "cancelled"; role = .dim
+            case .cancelled: detail = "cancelled · R resumes"; role = .dim
             case .done: detail = "done \(Format.bytes(job.totalBytes))"; role = .good
-            case .manifest: detail = "pulling manifest"
+            case .manifest: detail = job.statusText.isEmpty ? "starting" : job.statusText
             case .verifying: detail = "verifying"
-            case .writing: detail = "writing manifest"
+            case .writing: detail = job.statusText
             case .downloading:
                 detail = "\(percent)% \(Format.bytes(job.completedBytes))/\(Format.bytes(job.totalBytes))"
                 if job.rate > 0 { detail += " " + Format.rate(job.rate) }
                 if let eta = job.etaSeconds { detail += " " + Format.eta(seconds: eta) }
+                if job.kind == .create { detail = job.statusText }
             }
-            let nameStyle = selected ? Style(.selection, [.bold]) : Style(.normal, [.bold])
-            let x = buffer.put(job.model, x: inner.x, y: y, style: nameStyle, maxX: inner.maxX)
+            if stalled {
+                detail = "stalled \(Int(state.now.timeIntervalSince(job.lastProgressAt)))s · R restarts"
+                role = .warning
+            }
+            let kind = job.kind == .pull ? "" : job.kind.rawValue + " "
+            let nameStyle = selected && focused ? Style(.selection, [.bold]) : Style(.normal, [.bold])
+            let x = buffer.put(kind + job.model, x: inner.x, y: y, style: nameStyle, maxX: inner.maxX)
             buffer.put(" " + detail, x: x, y: y, style: Style(role), maxX: inner.maxX)
             y += 1
             if y < inner.maxY, job.isActive || job.phase == .done {
                 buffer.drawGauge(x: inner.x, y: y, width: inner.width, fraction: job.fraction,
                                  style: Style(job.phase == .done ? .good : .gauge))
                 y += 1
+            }
+            if selected, job.isActive {
+                for layer in job.layers where y < inner.maxY {
+                    let label = "  \(PullJob.shortDigest(layer.digest)) \(Int((layer.fraction * 100).rounded(.down)))%"
+                    let gaugeX = inner.x + 20
+                    buffer.put(label, x: inner.x, y: y, style: Style(.dim), maxX: gaugeX)
+                    var info = " \(Format.bytes(layer.completed))/\(Format.bytes(layer.total))"
+                    if !layer.isComplete, layer.rate > 0 { info += " " + Format.rate(layer.rate) }
+                    if let eta = layer.etaSeconds { info += " " + Format.eta(seconds: eta) }
+                    let gaugeWidth = max(0, min(16, inner.maxX - gaugeX - DisplayWidth.width(of: info)))
+                    if gaugeWidth > 0 { buffer.drawGauge(x: gaugeX, y: y, width: gaugeWidth, fraction: layer.fraction) }
+                    buffer.put(info, x: gaugeX + gaugeWidth, y: y, style: Style(.dim), maxX: inner.maxX)
+                    y += 1
+                }
             }
         }
     }

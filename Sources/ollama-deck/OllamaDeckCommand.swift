@@ -7,6 +7,18 @@ struct OllamaDeckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ollama-deck",
         abstract: "A terminal dashboard for Ollama: installed and running models, pulls, and streaming chat.",
+        subcommands: [
+            DashboardCommand.self, ListCommand.self, PsCommand.self, PullCommand.self, RemoveCommand.self,
+            ShowCommand.self, CopyCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self)
+}
+
+/// `ollama-deck` with no subcommand: the full-screen dashboard.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Open the full-screen dashboard (the default).",
         discussion: """
             The server is OLLAMA_HOST (as the ollama CLI reads it) unless --host names one. With neither set and
             nothing answering at http://127.0.0.1:11434, the dashboard opens on the built-in simulator (demo).

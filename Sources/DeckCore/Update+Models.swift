@@ -1,0 +1,300 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+import TermUI
+
+/// The model the Models or Running pane has selected.
+func targetModel(_ state: AppState) -> String? {
+    switch state.focus {
+    case .running: return state.selectedRunning
+    default: return state.selectedModel
+    }
+}
+
+func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
+    guard let model = targetModel(state) else {
+        setNotice(&state, state.focus == .running ? "no model is loaded" : "no model selected")
+        return []
+    }
+    switch action {
+    case .mark:
+        if state.marked.contains(model) { state.marked.remove(model) } else { state.marked.insert(model) }
+        move(&state, .moveDown)
+    case .delete:
+        let names = state.marked.isEmpty ? [model] : state.visibleModels.map(\.name).filter(state.marked.contains)
+        let candidates = names.map { name in
+            DeleteCandidate(
+                name: name, size: state.models.first { $0.name == name }?.size ?? 0,
+                loaded: state.running.contains { $0.name == name })
+        }
+        state.overlay = .confirmDelete(candidates)
+    case .copy: state.overlay = .prompt(Prompt(purpose: .copy, model: model))
+    case .rename: state.overlay = .prompt(Prompt(purpose: .rename, model: model, input: TextInput(model)))
+    case .keepAlive: state.overlay = .prompt(Prompt(purpose: .keepAlive, model: model, input: TextInput("30m")))
+    case .details:
+        state.overlay = .details(DetailsState(model: model))
+        return [.fetchDetails(model)]
+    case .load:
+        setNotice(&state, "loading \(model)…")
+        return [.modelOperation(.load(model))]
+    case .unload:
+        return [.modelOperation(.unload(model))]
+    case .create: state.overlay = .createForm(CreateForm(source: model))
+    case .push:
+        state.overlay = .confirmPush(model)
+    default: break
+    }
+    return []
+}
+
+func handlePromptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) -> [Effect] {
+    var prompt = prompt
+    switch key {
+    case .escape:
+        state.overlay = nil
+        return []
+    case .enter:
+        let text = prompt.input.text.trimmingCharactersInSet([" "])
+        switch prompt.purpose {
+        case .copy, .rename:
+            if let problem = ModelNameCheck.problem(with: text) {
+                prompt.error = problem
+                state.overlay = .prompt(prompt)
+                return []
+            }
+            if text == prompt.model || text + ":latest" == prompt.model {
+                prompt.error = "that is the model's own name"
+                state.overlay = .prompt(prompt)
+                return []
+            }
+            state.overlay = nil
+            return [.modelOperation(prompt.purpose == .copy
+                ? .copy(source: prompt.model, destination: text)
+                : .rename(source: prompt.model, destination: text))]
+        case .keepAlive:
+            guard let keepAlive = KeepAlive.parse(text) else {
+                prompt.error = "not a duration: try 5m, 1h, 90s, forever or 0"
+                state.overlay = .prompt(prompt)
+                return []
+            }
+            state.overlay = nil
+            if keepAlive.seconds == 0 { return [.modelOperation(.unload(prompt.model))] }
+            return [.modelOperation(.keepAlive(prompt.model, keepAlive))]
+        }
+    default:
+        _ = prompt.input.handle(key)
+        prompt.error = nil
+        state.overlay = .prompt(prompt)
+        return []
+    }
+}
+
+func handleCreateKey(_ state: inout AppState, _ form: CreateForm, _ key: Key) -> [Effect] {
+    var form = form
+    switch key {
+    case .escape:
+        state.overlay = nil
+        return []
+    case .tab, .down:
+        form.field = (form.field + 1) % 3
+    case .backTab, .up:
+        form.field = (form.field + 2) % 3
+    case .enter:
+        let name = form.name.text.trimmingCharactersInSet([" "])
+        if let problem = ModelNameCheck.problem(with: name) {
+            form.error = "name: " + problem
+            form.field = 0
+            break
+        }
+        switch CreateParameters.parse(form.parameters.text) {
+        case .failure(let problem):
+            form.error = problem.message
+            form.field = 2
+        case .success(let parameters):
+            let system = form.system.text.trimmingCharactersInSet([" "])
+            let request = CreateRequest(
+                model: name, from: form.source, system: system.isEmpty ? nil : system,
+                parameters: parameters.isEmpty ? nil : parameters)
+            state.overlay = nil
+            return startJob(&state, kind: .create, model: name, create: request)
+        }
+    default:
+        switch form.field {
+        case 0: _ = form.name.handle(key)
+        case 1: _ = form.system.handle(key)
+        default: _ = form.parameters.handle(key)
+        }
+        form.error = nil
+    }
+    state.overlay = .createForm(form)
+    return []
+}
+
+/// Parses `temperature=0.7 num_ctx=8192 stop=<|end|>` into create parameters, with type checks.
+public enum CreateParameters {
+    public struct Problem: Error, Equatable { public var message: String }
+
+    static let numeric: Set<String> = [
+        "temperature", "top_p", "top_k", "min_p", "num_ctx", "num_predict", "seed", "repeat_penalty", "repeat_last_n",
+        "presence_penalty", "frequency_penalty", "typical_p", "num_keep", "num_batch", "num_gpu", "num_thread",
+    ]
+    static let integers: Set<String> = ["top_k", "num_ctx", "num_predict", "seed", "repeat_last_n", "num_keep", "num_batch", "num_gpu", "num_thread"]
+
+    public static func parse(_ text: String) -> Result<[String: JSONValue], Problem> {
+        var parameters: [String: JSONValue] = [:]
+        for part in text.split(separator: " ") {
+            guard let equals = part.firstIndex(of: "="), equals != part.startIndex else {
+                return .failure(Problem(message: "parameters are name=value, e.g. temperature=0.7 (got \"\(part)\")"))
+            }
+            let name = String(part[part.startIndex..<equals])
+            let value = String(part[part.index(after: equals)...])
+            if name == "stop" {
+                var stops: [JSONValue] = []
+                if case .array(let existing)? = parameters["stop"] { stops = existing }
+                stops.append(.string(value))
+                parameters["stop"] = .array(stops)
+            } else if numeric.contains(name) {
+                if integers.contains(name) {
+                    guard let number = Int64(value) else {
+                        return .failure(Problem(message: "\(name) must be a whole number (got \"\(value)\")"))
+                    }
+                    parameters[name] = .integer(number)
+                } else {
+                    guard let number = Double(value) else {
+                        return .failure(Problem(message: "\(name) must be a number (got \"\(value)\")"))
+                    }
+                    parameters[name] = .number(number)
+                }
+            } else {
+                return .failure(Problem(message: "unknown parameter \"\(name)\""))
+            }
+        }
+        return .success(parameters)
+    }
+}
+
+func handleDetailsKey(_ state: inout AppState, _ details: DetailsState, _ key: Key) -> [Effect] {
+    var details = details
+    let count = details.lines?.count ?? 0
+    let page = max(1, state.height - 6)
+    if details.isSearching {
+        switch key {
+        case .enter: details.isSearching = false
+        case .escape:
+            details.isSearching = false
+            details.search.clear()
+        default:
+            _ = details.search.handle(key)
+            if let match = nextMatch(details, from: 0) { details.scroll = match }
+        }
+        state.overlay = .details(details)
+        return []
+    }
+    switch key {
+    case .escape, .character("q"), .character("i"):
+        state.overlay = nil
+        return []
+    case .up, .character("k"): details.scroll -= 1
+    case .down, .character("j"): details.scroll += 1
+    case .pageUp: details.scroll -= page
+    case .pageDown, .character(" "): details.scroll += page
+    case .home, .character("g"): details.scroll = 0
+    case .end, .character("G"): details.scroll = count
+    case .character("/"):
+        details.isSearching = true
+        details.search.clear()
+    case .character("n"):
+        if let match = nextMatch(details, from: details.scroll + 1) { details.scroll = match }
+    default: break
+    }
+    details.scroll = max(0, min(details.scroll, max(0, count - 1)))
+    state.overlay = .details(details)
+    return []
+}
+
+/// The first line at or after `from` (wrapping around) containing the search text, case-insensitive.
+func nextMatch(_ details: DetailsState, from start: Int) -> Int? {
+    guard let lines = details.lines, !details.search.isEmpty else { return nil }
+    let needle = details.search.text.lowercased()
+    for offset in 0..<lines.count {
+        let index = (start + offset) % lines.count
+        if lines[index].text.lowercased().contains(needle) { return index }
+    }
+    return nil
+}
+
+func performJobAction(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .clearFinished:
+        state.pulls.removeAll { !$0.isActive }
+        state.selectedPull = state.pulls.first?.id
+        return []
+    default: break
+    }
+    guard let id = state.selectedPull ?? state.pulls.first?.id,
+        let index = state.pulls.firstIndex(where: { $0.id == id })
+    else { return [] }
+    let job = state.pulls[index]
+    switch action {
+    case .cancelJob:
+        guard job.isActive, let effect = job.effect else { return [] }
+        return [.cancel(effect)]
+    case .restartJob:
+        // A failed, cancelled or stalled job starts again; a pull resumes from the bytes on disk.
+        guard !job.isActive || job.isStalled(now: state.now, after: state.stallSeconds) else {
+            setNotice(&state, "\(job.model) is still running: x cancels it")
+            return []
+        }
+        var effects: [Effect] = []
+        if job.isActive, let effect = job.effect { effects.append(.cancel(effect)) }
+        state.pulls.remove(at: index)
+        return effects + startJob(&state, kind: job.kind, model: job.model, create: job.createRequest)
+    default:
+        return []
+    }
+}
+
+/// Adds a pull, push or create job and returns the effect that runs it.
+func startJob(_ state: inout AppState, kind: PullJob.Kind, model: String, create: CreateRequest?) -> [Effect] {
+    let id = state.nextPullID
+    state.nextPullID += 1
+    let effect = state.makeEffectID()
+    var job = PullJob(id: id, model: model, kind: kind, now: state.now)
+    job.effect = effect
+    job.createRequest = create
+    state.pulls.insert(job, at: 0)
+    state.selectedPull = id
+    switch kind {
+    case .pull: return [.startPull(job: id, model: model, id: effect)]
+    case .push: return [.startPush(job: id, model: model, id: effect)]
+    case .create: return [.startCreate(job: id, request: create ?? CreateRequest(model: model), id: effect)]
+    }
+}
+
+func operationFinished(_ state: inout AppState, _ operation: ModelOperation, _ error: OllamaError?) -> [Effect] {
+    if let error {
+        setNotice(&state, "\(operation.verb) failed: \(error.serverMessage ?? error.description)")
+    } else {
+        setNotice(&state, operation.successMessage)
+    }
+    state.pendingRequests += operation.changesLibrary ? 2 : 1
+    return operation.changesLibrary ? [.fetchModels, .fetchRunning] : [.fetchRunning]
+}
+
+func modelShown(_ state: inout AppState, name: String, _ result: Result<ShowResponse, OllamaError>) {
+    guard case .details(var details)? = state.overlay, details.model == name else { return }
+    switch result {
+    case .success(let show):
+        details.lines = ModelDescription.sections(for: show, name: name).flatMap { section in
+            [DetailLine(text: section.title, isHeading: true)]
+                + section.lines.map { DetailLine(text: "  " + $0, isHeading: false) }
+                + [DetailLine(text: "", isHeading: false)]
+        }
+    case .failure(let error):
+        details.error = error.serverMessage ?? error.description
+    }
+    state.overlay = .details(details)
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import DeckCore
+import Foundation
+import OllamaKit
+
+/// `ollama-deck list`: installed models, like `ollama ls`.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List installed models.", aliases: ["ls"])
+
+    @OptionGroup var server: ServerOptions
+    @Flag(help: "JSON output.") var json = false
+
+    func run() async throws {
+        try await withClient(server) { client in
+            let models = try await client.listModels()
+            if json {
+                let encoder = OllamaJSON.makeEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                printOut(String(decoding: try encoder.encode(models), as: UTF8.self) + "\n")
+                return
+            }
+            let now = Date()
+            printOut(formatTable(
+                ["NAME", "ID", "SIZE", "MODIFIED"],
+                models.map { [$0.name, String($0.digest.prefix(12)), Format.bytes($0.size), Format.age(of: $0.modifiedAt, now: now)] }))
+        }
+    }
+}
+
+/// `ollama-deck ps`: models loaded in memory, like `ollama ps`.
+struct PsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ps", abstract: "List models loaded in memory.")
+
+    @OptionGroup var server: ServerOptions
+    @Flag(help: "JSON output.") var json = false
+
+    func run() async throws {
+        try await withClient(server) { client in
+            let models = try await client.runningModels()
+            if json {
+                let encoder = OllamaJSON.makeEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                printOut(String(decoding: try encoder.encode(models), as: UTF8.self) + "\n")
+                return
+            }
+            let now = Date()
+            printOut(formatTable(
+                ["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"],
+                models.map {
+                    [$0.name, String($0.digest.prefix(12)), Format.bytes($0.size), $0.processorDescription,
+                     String($0.contextLength), Format.countdown(to: $0.expiresAt, now: now)]
+                }))
+        }
+    }
+}
+
+/// `ollama-deck show NAME`: a model's details, or one part of them.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a model's details.")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "The model.") var model: String
+    @Flag(help: "JSON output (the server's whole answer).") var json = false
+    @Flag(help: "Only the Modelfile.") var modelfile = false
+    @Flag(help: "Only the parameters.") var parameters = false
+    @Flag(help: "Only the template.") var template = false
+    @Flag(help: "Only the system prompt.") var system = false
+    @Flag(help: "Only the license.") var license = false
+
+    func run() async throws {
+        try await withClient(server) { client in
+            let show = try await client.show(model: model)
+            if json {
+                let encoder = OllamaJSON.makeEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                printOut(String(decoding: try encoder.encode(show), as: UTF8.self) + "\n")
+                return
+            }
+            if modelfile { printOut(show.modelfile); return }
+            if parameters { printOut(show.parameters + "\n"); return }
+            if template { printOut(show.template + "\n"); return }
+            if system { printOut(show.system + "\n"); return }
+            if license { printOut(show.license + "\n"); return }
+            printOut(ModelDescription.text(for: show, name: model))
+        }
+    }
+}
+
+/// `ollama-deck cp SRC DST`.
+struct CopyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cp", abstract: "Copy a model under a new name.")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "The model to copy.") var source: String
+    @Argument(help: "The new name.") var destination: String
+
+    func validate() throws {
+        if let problem = ModelNameCheck.problem(with: destination) { throw ValidationError("destination: \(problem)") }
+    }
+
+    func run() async throws {
+        try await withClient(server) { client in
+            try await client.copy(source: source, destination: destination)
+            printOut("copied '\(source)' to '\(destination)'\n")
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import OllamaKit
+import TermUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--host` and `-H`, shared by the headless subcommands.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The Ollama server (overrides OLLAMA_HOST).")
+    var host: String?
+
+    @Option(name: [.customShort("H"), .customLong("header")], help: "Extra request header 'Name: value' (repeatable).")
+    var headers: [String] = []
+
+    func validate() throws {
+        for header in headers where OllamaClientConfiguration.HeaderField(parsing: header) == nil {
+            throw ValidationError("header '\(header)' is not of the form 'Name: value'")
+        }
+    }
+
+    func makeClient() -> OllamaClient {
+        var configuration = OllamaClientConfiguration.fromEnvironment(explicitHost: host)
+        configuration.headers += headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
+        return OllamaClient(configuration: configuration)
+    }
+}
+
+/// Runs `body` with a client, closing it afterwards; an ``OllamaError`` becomes the server's
+/// message on stderr and exit code 1.
+func withClient(_ options: ServerOptions, _ body: (OllamaClient) async throws -> Void) async throws {
+    let client = options.makeClient()
+    do {
+        try await body(client)
+        try? await client.shutdown()
+    } catch let error as OllamaError {
+        try? await client.shutdown()
+        printError(error.serverMessage ?? error.description)
+        throw ExitCode.failure
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Writes a line to stderr, prefixed with the program name, control characters made visible.
+func printError(_ message: String) {
+    var bytes = Array(("ollama-deck: " + DisplayWidth.sanitized(message) + "\n").utf8)
+    _ = write(2, &bytes, bytes.count)
+}
+
+/// Writes text to stdout as is (already sanitized by the caller where it came from a server).
+func printOut(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = write(1, &bytes, bytes.count)
+}
+
+var stdoutIsTerminal: Bool { isatty(1) == 1 }
+var stdinIsTerminal: Bool { isatty(0) == 1 }
+
+/// Formats rows as columns padded by display width (Chinese names line up).
+func formatTable(_ header: [String], _ rows: [[String]]) -> String {
+    let all = [header] + rows.map { $0.map(DisplayWidth.sanitized) }
+    var widths = Array(repeating: 0, count: header.count)
+    for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.width(of: cell)) } }
+    return all.map { row in
+        row.enumerated().map { i, cell in
+            i == row.count - 1 ? cell : DisplayWidth.pad(cell, toWidth: widths[i]) + "    "
+        }.joined()
+    }.joined(separator: "\n") + "\n"
+}
