@@ -5,7 +5,7 @@ import TermUI
 /// The installed-models pane: a sortable, filterable table.
 enum ModelsView {
     static let columns = [
-        TableColumn("NAME"),
+        TableColumn("NAME", minWidth: 22),
         TableColumn("PARAMS", width: 7, alignRight: true, dropPriority: 2),
         TableColumn("QUANT", width: 7, dropPriority: 3),
         TableColumn("SIZE", width: 7, alignRight: true),
@@ -58,7 +58,7 @@ enum ModelsView {
 /// The running-models pane, as `ollama ps` shows them, with a live countdown.
 enum RunningView {
     static let columns = [
-        TableColumn("NAME"),
+        TableColumn("NAME", minWidth: 12),
         TableColumn("SIZE", width: 6, alignRight: true),
         TableColumn("PROCESSOR", width: 15, dropPriority: 1),
         TableColumn("CTX", width: 6, alignRight: true, dropPriority: 2),

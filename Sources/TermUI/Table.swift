@@ -6,10 +6,13 @@ public struct TableColumn: Sendable {
     public var alignRight: Bool
     /// Columns with a higher priority number are dropped first when the table is too narrow.
     public var dropPriority: Int
+    /// The least a flexible column may get before droppable columns go.
+    public var minWidth: Int
 
-    public init(_ title: String, width: Int = 0, alignRight: Bool = false, dropPriority: Int = 0) {
+    public init(_ title: String, width: Int = 0, alignRight: Bool = false, dropPriority: Int = 0, minWidth: Int = 8) {
         self.title = title
         self.width = width
+        self.minWidth = minWidth
         self.alignRight = alignRight
         self.dropPriority = dropPriority
     }
@@ -73,7 +76,7 @@ extension CellBuffer {
     static func fitColumns(_ columns: [TableColumn], width: Int) -> [(TableColumn, Int)] {
         var kept = columns
         func needed(_ list: [TableColumn]) -> Int {
-            list.reduce(0) { $0 + ($1.width == 0 ? 8 : $1.width) } + max(0, list.count - 1)
+            list.reduce(0) { $0 + ($1.width == 0 ? $1.minWidth : $1.width) } + max(0, list.count - 1)
         }
         while needed(kept) > width, let drop = kept.filter({ $0.dropPriority > 0 }).max(by: { $0.dropPriority < $1.dropPriority }) {
             kept.removeAll { $0.title == drop.title }

@@ -153,4 +153,58 @@ struct DashboardEndToEndTests {
         #expect(!after.contains("EXITED=0"))
         #expect(!after.contains("-icanon") && !after.contains("-echo "))
     }
+
+    @Test("delete: Enter on the confirmation keeps the model; y deletes it")
+    func deleteConfirmation() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("mistral:7b") }.0)
+        try tmux.send("G", "D")
+        let (asked, question) = try await tmux.waitFor { $0.contains("Delete model?") }
+        #expect(asked, "no confirmation:\n\(question)")
+        #expect(question.contains("mistral:7b (4.1 GB)"))
+        try tmux.send("Enter")
+        let (kept, screen) = try await tmux.waitFor { $0.contains("nothing deleted") }
+        #expect(kept, "no 'nothing deleted':\n\(screen)")
+        #expect(screen.contains("mistral:7b"))
+        try tmux.send("D")
+        #expect(try await tmux.waitFor { $0.contains("Delete model?") }.0)
+        try tmux.send("y")
+        let (gone, after) = try await tmux.waitFor { $0.contains("deleted mistral:7b") && !$0.contains("1y ago") }
+        #expect(gone, "model still listed:\n\(after)")
+        try tmux.send("q")
+    }
+
+    @Test("rename: the new name appears and the old one goes")
+    func rename() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("mistral:7b") }.0)
+        try tmux.send("G", "m", "C-u")
+        try tmux.type("mistral-renamed")
+        try tmux.send("Enter")
+        let (renamed, screen) = try await tmux.waitFor { $0.contains("mistral-renamed:latest") && !$0.contains("mistral:7b ") }
+        #expect(renamed, "rename not shown:\n\(screen)")
+        try tmux.send("q")
+    }
+
+    @Test("a pull on a terminal draws bars that move")
+    func pullBarsMove() async throws {
+        let sim = try SimProcess(extraArguments: ["--pull-rate", "400000000"])
+        defer { sim.stop() }
+        let tmux = try TmuxSession(command: "'\(Self.deck)' pull --host \(sim.url) llama3.1:8b", width: 100, height: 20)
+        defer { tmux.kill() }
+        let (started, first) = try await tmux.waitFor { $0.contains("pulling ") && $0.contains("%") && $0.contains("▕") }
+        #expect(started, "no bars:\n\(first)")
+        try await Task.sleep(for: .milliseconds(1500))
+        let later = try tmux.capture()
+        #expect(later != first, "the bars did not move")
+        let (done, screen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXITED=0") }
+        #expect(done, "pull did not finish:\n\(screen)")
+        #expect(screen.contains("success"))
+    }
 }

@@ -65,34 +65,67 @@ func shell(_ arguments: [String], captureOutput: Bool = true) throws -> String {
     return String(decoding: output, as: UTF8.self)
 }
 
+/// Runs a built product with arguments and environment additions; returns exit status, stdout and stderr.
+func runProduct(_ name: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil)
+    throws -> (status: Int32, stdout: String, stderr: String)
+{
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deck-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out").path
+    let err = directory.appendingPathComponent("err").path
+    let input = directory.appendingPathComponent("in").path
+    try (stdin ?? "").write(toFile: input, atomically: true, encoding: .utf8)
+    let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+    let quoted = ([Products.path(name)] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    let script = "env \(exports) \(quoted.joined(separator: " ")) <'\(input)' >'\(out)' 2>'\(err)'; echo $?"
+    let status = Int32(try shell(["sh", "-c", script]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+}
+
 enum ShellError: Error {
     case failed(String)
 }
 
-/// An `ollama-sim` process on loopback.
+/// An `ollama-sim` process on loopback, spawned and reaped with posix_spawn/waitpid.
 final class SimProcess {
-    let process = Process()
+    let pid: pid_t
     let port: Int
+    private var stopped = false
 
     init(port: Int = 0, extraArguments: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: Products.path("ollama-sim"))
-        process.arguments = ["--port", String(port), "--token-rate", "200", "--load-ms", "50", "--pull-rate", "2000000000"]
-            + extraArguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // First line: "ollama-sim listening on http://127.0.0.1:PORT"
-        var line = Data()
-        let handle = output.fileHandleForReading
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
+        let arguments = [Products.path("ollama-sim"), "--port", String(port), "--token-rate", "200", "--load-ms", "50",
+                         "--pull-rate", "2000000000"] + extraArguments
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw HarnessError.simDidNotStart("pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, arguments[0], &actions, nil, argv, environ)
+        close(fds[1])
+        guard status == 0 else {
+            close(fds[0])
+            throw HarnessError.simDidNotStart("posix_spawn: \(status)")
         }
+        pid = child
+        // First line: "ollama-sim listening on http://127.0.0.1:PORT"
+        var line = [UInt8]()
+        var byte: UInt8 = 0
+        while read(fds[0], &byte, 1) == 1, byte != 0x0A { line.append(byte) }
+        close(fds[0])  // the simulator prints nothing more
         let text = String(decoding: line, as: UTF8.self)
         guard let portText = text.split(separator: ":").last, let bound = Int(portText) else {
-            process.terminate()
+            kill(child, SIGKILL)
+            var ignored: Int32 = 0
+            waitpid(child, &ignored, 0)
             throw HarnessError.simDidNotStart(text)
         }
         self.port = bound
@@ -101,10 +134,11 @@ final class SimProcess {
     var url: String { "http://127.0.0.1:\(port)" }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard !stopped else { return }
+        stopped = true
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     }
 
     deinit { stop() }

@@ -141,7 +141,7 @@ struct ClientFaultTests {
             let (count, error) = await consumer.value
             #expect(count < 500)
             #expect(error == .cancelled)
-            let sawDisconnect = await eventually { await sim.state.stats.clientDisconnects == 1 }
+            let sawDisconnect = await eventually(timeout: .seconds(20)) { await sim.state.stats.clientDisconnects >= 1 }
             #expect(sawDisconnect)
             #expect(await sim.state.stats.activeStreams == 0)
         }
