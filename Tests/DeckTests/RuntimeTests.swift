@@ -92,8 +92,9 @@ struct RuntimeTests {
         loop.inbox.post(.keyPressed(.escape))
         #expect(await pump(loop, terminal) { loop.state.chat.status == .stopped })
         #expect(loop.state.chat.entries.last?.interruption == "stopped")
-        // That the server sees the connection close is asserted in ClientFaultTests.cancellation.
         #expect(loop.state.chat.streamEffect == nil)
+        let sawDisconnect = await eventually(timeout: .seconds(20)) { await sim.state.stats.clientDisconnects >= 1 }
+        #expect(sawDisconnect)
         await runner.shutdown()
         await sim.stop()
     }

@@ -4,6 +4,10 @@ import Glibc
 #endif
 import Testing
 
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which the Glibc module does not export.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+func spawnActionsCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
 /// Where `swift build` put the executables (next to the test bundle).
 enum Products {
     static var directory: URL {
@@ -41,6 +45,9 @@ func shell(_ arguments: [String], captureOutput: Bool = true) throws -> String {
     } else {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     }
+    // The child gets only 0, 1 and 2: an inherited pipe or socket of a concurrent test would
+    // otherwise stay open in it (a reader waits for EOF forever; a server never sees a client close).
+    _ = spawnActionsCloseFrom(&actions, 3)
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
@@ -106,6 +113,7 @@ final class SimProcess {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        _ = spawnActionsCloseFrom(&actions, 3)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
