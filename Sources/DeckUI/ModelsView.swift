@@ -115,7 +115,13 @@ enum PullsView {
             switch job.phase {
             case .failed: detail = "failed: " + (job.error ?? "error"); role = .error
             case .cancelled: detail = "cancelled · R resumes"; role = .dim
-            case .done: detail = "done \(Format.bytes(job.totalBytes))"; role = .good
+            case .done:
+                switch job.kind {
+                case .pull: detail = "done \(Format.bytes(job.totalBytes))"
+                case .push: detail = "pushed"
+                case .create: detail = "created"
+                }
+                role = .good
             case .manifest: detail = job.statusText.isEmpty ? "starting" : job.statusText
             case .verifying: detail = "verifying"
             case .writing: detail = job.statusText
