@@ -176,8 +176,20 @@ public struct AppState: Sendable, Equatable {
     /// A job with no progress for this long is marked stalled.
     public var stallSeconds: TimeInterval = 30
 
-    // Chat pane
-    public var chat = ChatPane()
+    // Chat panes (up to four side by side)
+    public var chats: [ChatPane] = [ChatPane(id: 1)]
+    public var activeChat = 0
+    public var nextChatID = 2
+    /// One prompt goes to every pane.
+    public var compareMode = false
+
+    /// The chat pane that has the keyboard.
+    public var chat: ChatPane {
+        get { chats[activeChat] }
+        set { chats[activeChat] = newValue }
+    }
+
+    public static let maxChatPanes = 4
 
     // Scheduling
     public var nextEffectID: EffectID = 1
@@ -203,7 +215,7 @@ public struct AppState: Sendable, Equatable {
         lhs.host == rhs.host && lhs.connection == rhs.connection && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
             && lhs.models == rhs.models && lhs.sort == rhs.sort && lhs.sortDescending == rhs.sortDescending
             && lhs.filter == rhs.filter && lhs.selectedModel == rhs.selectedModel && lhs.running == rhs.running
-            && lhs.pulls == rhs.pulls && lhs.chat == rhs.chat && lhs.width == rhs.width && lhs.height == rhs.height
+            && lhs.pulls == rhs.pulls && lhs.chats == rhs.chats && lhs.activeChat == rhs.activeChat && lhs.compareMode == rhs.compareMode && lhs.width == rhs.width && lhs.height == rhs.height
             && lhs.modelsStale == rhs.modelsStale && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
             && lhs.isEditingFilter == rhs.isEditingFilter && lhs.selectedRunning == rhs.selectedRunning
             && lhs.vanished.map(\.name) == rhs.vanished.map(\.name) && lhs.selectedPull == rhs.selectedPull
@@ -232,7 +244,10 @@ public struct AppState: Sendable, Equatable {
         return visibleModels.firstIndex { $0.name == selectedModel }
     }
 
-    public var hasActiveWork: Bool { chat.isStreaming || pulls.contains(where: \.isActive) }
+    public var hasActiveWork: Bool { chats.contains(where: \.isStreaming) || pulls.contains(where: \.isActive) }
+
+    /// The index of the pane with this id.
+    public func chatIndex(id: Int) -> Int? { chats.firstIndex { $0.id == id } }
 
     public mutating func makeEffectID() -> EffectID {
         defer { nextEffectID += 1 }

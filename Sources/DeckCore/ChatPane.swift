@@ -14,6 +14,12 @@ public struct ChatEntry: Sendable, Equatable {
     public var metrics: GenerationMetrics?
     /// Set when the reply was cut short (stopped by the user, or an error).
     public var interruption: String?
+    /// Images sent with a user message.
+    public var images: [AttachedImage] = []
+    /// Time to first token, from this pane's own clock.
+    public var timeToFirstToken: TimeInterval?
+    /// Inside a `<think>` … `</think>` run of content.
+    var insideThinkTag = false
 
     public init(role: Role, content: String, thinking: String = "", metrics: GenerationMetrics? = nil) {
         self.role = role
@@ -23,13 +29,57 @@ public struct ChatEntry: Sendable, Equatable {
     }
 }
 
+/// An image attached with `/image`, read and checked by the runtime.
+public struct AttachedImage: Sendable, Equatable {
+    public var name: String
+    public var byteCount: Int
+    public var width: Int?
+    public var height: Int?
+    public var format: String
+    /// Standard base64, as the API expects.
+    public var base64: String
+
+    public init(name: String, byteCount: Int, width: Int?, height: Int?, format: String, base64: String) {
+        self.name = name
+        self.byteCount = byteCount
+        self.width = width
+        self.height = height
+        self.format = format
+        self.base64 = base64
+    }
+
+    /// `photo.png · 1.2 MB · 800×600`.
+    public var label: String {
+        var text = "\(name) · \(Format.bytes(Int64(byteCount))) · \(format)"
+        if let width, let height { text += " · \(width)×\(height)" }
+        return text
+    }
+}
+
 /// A chat pane: its model, transcript, input and streaming state.
 public struct ChatPane: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
         case idle, waiting, thinking, streaming, done, stopped, failed(String)
     }
 
+    /// Stable identity: messages from running requests find their pane by it.
+    public var id: Int
     public var model: String?
+    /// `/set system`.
+    public var system: String?
+    /// `/set parameter` values, sent as `options`.
+    public var options: [String: JSONValue] = [:]
+    /// `/set think on|off`; nil leaves the server's default (on for thinking models).
+    public var think: Bool?
+    /// Images waiting to go with the next message.
+    public var pendingImages: [AttachedImage] = []
+    /// Thinking sections folded to one line.
+    public var thinkingCollapsed = false
+    /// Inputs sent, oldest first, for ↑/↓ recall.
+    public var history: [String] = []
+    public var historyIndex: Int?
+    /// For embedding models: each input and its vector.
+    public var embeddings: [EmbeddedInput] = []
     public var entries: [ChatEntry] = []
     public var input = TextInput()
     public var status: Status = .idle
@@ -40,7 +90,10 @@ public struct ChatPane: Sendable, Equatable {
     /// Lines scrolled up from the bottom; 0 follows the stream.
     public var scrollBack = 0
 
-    public init(model: String? = nil) { self.model = model }
+    public init(id: Int, model: String? = nil) {
+        self.id = id
+        self.model = model
+    }
 
     public var isStreaming: Bool {
         switch status {
@@ -51,13 +104,24 @@ public struct ChatPane: Sendable, Equatable {
 
     /// The messages to send: the transcript's user and assistant turns.
     public var requestMessages: [ChatMessage] {
-        entries.compactMap { entry in
+        var messages: [ChatMessage] = []
+        if let system, !system.isEmpty { messages.append(.system(system)) }
+        return messages + entries.compactMap { entry in
             switch entry.role {
-            case .user: return .user(entry.content)
+            case .user:
+                var message = ChatMessage.user(entry.content)
+                if !entry.images.isEmpty { message.images = entry.images.map(\.base64) }
+                return message
             case .assistant: return entry.content.isEmpty ? nil : .assistant(entry.content)
             case .system: return .system(entry.content)
             case .notice: return nil
             }
         }
     }
+}
+
+/// One input embedded by an embedding model, with its vector.
+public struct EmbeddedInput: Sendable, Equatable {
+    public var text: String
+    public var vector: [Float]
 }

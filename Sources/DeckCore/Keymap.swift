@@ -9,6 +9,8 @@ public enum Action: String, Sendable, Equatable, CaseIterable {
     case send, stop, clearChat
     case mark, delete, copy, rename, details, load, unload, keepAlive, create, push
     case cancelJob, restartJob, clearFinished
+    case newPane, closePane, nextPane, toggleCompare, toggleThinking, regenerate, historyUp, historyDown, newline
+    case copyReply, copyCode
 }
 
 /// Where a binding applies.
@@ -69,7 +71,18 @@ public enum Keymap {
         // Chat (letters type into the prompt there)
         KeyBinding(keys: [.enter], action: .send, scope: .pane(.chat), help: "send", inHelpBar: true),
         KeyBinding(keys: [.escape], action: .stop, scope: .pane(.chat), help: "stop", inHelpBar: true),
-        KeyBinding(keys: [.control("l")], action: .clearChat, scope: .pane(.chat), help: "clear chat", inHelpBar: true),
+        KeyBinding(keys: [.control("l")], action: .clearChat, scope: .pane(.chat), help: "clear chat", inHelpBar: false),
+        KeyBinding(keys: [.control("n")], action: .newPane, scope: .pane(.chat), help: "new chat", inHelpBar: true),
+        KeyBinding(keys: [.control("x")], action: .closePane, scope: .pane(.chat), help: "close pane", inHelpBar: false),
+        KeyBinding(keys: [.control("o")], action: .nextPane, scope: .pane(.chat), help: "next chat", inHelpBar: true),
+        KeyBinding(keys: [.control("g")], action: .toggleCompare, scope: .pane(.chat), help: "compare", inHelpBar: true),
+        KeyBinding(keys: [.control("t")], action: .toggleThinking, scope: .pane(.chat), help: "fold thinking", inHelpBar: false),
+        KeyBinding(keys: [.control("r")], action: .regenerate, scope: .pane(.chat), help: "regenerate", inHelpBar: false),
+        KeyBinding(keys: [.control("j")], action: .newline, scope: .pane(.chat), help: "newline", inHelpBar: false),
+        KeyBinding(keys: [.up], action: .historyUp, scope: .pane(.chat), help: "previous input", inHelpBar: false),
+        KeyBinding(keys: [.down], action: .historyDown, scope: .pane(.chat), help: "next input", inHelpBar: false),
+        KeyBinding(keys: [.control("y")], action: .copyReply, scope: .pane(.chat), help: "copy reply (OSC 52)", inHelpBar: false),
+        KeyBinding(keys: [.control("b")], action: .copyCode, scope: .pane(.chat), help: "copy last code block", inHelpBar: false),
         KeyBinding(keys: [.pageUp], action: .pageUp, scope: .pane(.chat), help: "scroll up", inHelpBar: false),
         KeyBinding(keys: [.pageDown], action: .pageDown, scope: .pane(.chat), help: "scroll down", inHelpBar: false),
         KeyBinding(keys: [.end], action: .moveBottom, scope: .pane(.chat), help: "follow", inHelpBar: false),

@@ -14,13 +14,22 @@ public enum Msg: Sendable, Equatable {
     case keyPressed(Key)
     case resized(width: Int, height: Int)
     case ticked(Date)
+    /// The wall clock, set before each batch so stream timings (time to first token) are exact.
+    case clockAdvanced(Date)
     case versionLoaded(Result<String, OllamaError>)
     case modelsLoaded(Result<[InstalledModel], OllamaError>)
     case runningLoaded(Result<[RunningModel], OllamaError>)
     case pullProgressed(job: Int, ProgressResponse)
     case pullFinished(job: Int, OllamaError?)
+    /// A chunk for the chat pane with this id.
     case chatChunkReceived(pane: Int, ChatResponse)
     case chatFinished(pane: Int, OllamaError?)
+    /// `/image PATH` was read and checked (or why it cannot be sent).
+    case imageRead(pane: Int, Result<AttachedImage, ChatInputError>)
+    /// An embedding pane's input came back as a vector.
+    case embedded(pane: Int, text: String, Result<[Float], OllamaError>)
+    /// `/export` finished.
+    case exported(path: String, error: String?)
     /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.
     case operationFinished(ModelOperation, OllamaError?)
     /// The details of a model arrived (for the details overlay).
@@ -41,6 +50,12 @@ public enum Effect: Sendable, Equatable {
     case startPush(job: Int, model: String, id: EffectID)
     case startCreate(job: Int, request: CreateRequest, id: EffectID)
     case startChat(pane: Int, request: ChatRequest, id: EffectID)
+    case startEmbed(pane: Int, model: String, text: String, id: EffectID)
+    /// Read and check an image file for a chat pane.
+    case readImage(pane: Int, path: String)
+    case exportMarkdown(path: String, markdown: String)
+    /// Put text on the clipboard with OSC 52 (works over SSH).
+    case copyToClipboard(String)
     /// Runs one model operation; renames copy first and delete the source only after the copy succeeded.
     case modelOperation(ModelOperation)
     case fetchDetails(String)
@@ -91,4 +106,10 @@ public enum ModelOperation: Sendable, Equatable {
         case .load, .unload, .keepAlive: return false
         }
     }
+}
+
+/// Why a chat input could not be used: shown in the pane, never sent.
+public struct ChatInputError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
 }

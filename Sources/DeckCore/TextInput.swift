@@ -20,7 +20,7 @@ public struct TextInput: Sendable, Equatable {
         case .character(let character):
             insert(String(character))
         case .paste(let pasted):
-            insert(pasted.replacingNewlines())
+            insert(pasted.replacingCRLF())
         case .backspace:
             guard cursor > 0 else { return true }
             let index = text.index(text.startIndex, offsetBy: cursor - 1)
@@ -95,5 +95,6 @@ public struct TextInput: Sendable, Equatable {
 }
 
 extension String {
-    func replacingNewlines() -> String { String(map { $0 == "\n" || $0 == "\r" ? " " : $0 }) }
+    /// Pasted text keeps its line breaks, normalised to `\n`.
+    func replacingCRLF() -> String { String(map { $0 == "\r\n" || $0 == "\r" ? "\n" : $0 }) }
 }

@@ -4,58 +4,374 @@ import FoundationEssentials
 import Foundation
 #endif
 import OllamaKit
+import TermUI
 
+/// Enter in a chat pane: a slash command, or a prompt (to every pane in compare mode).
 func sendChat(_ state: inout AppState) -> [Effect] {
-    let prompt = state.chat.input.text.trimmingCharactersInSet([" "])
-    if prompt.isEmpty { return [] }
-    if state.chat.isStreaming {
-        setNotice(&state, "a reply is still streaming: Esc stops it")
-        return []
+    let text = state.chat.input.text.trimmingCharactersInSet([" ", "\n"])
+    if text.isEmpty { return [] }
+    if let parsed = ChatCommand.parse(text) {
+        state.chat.input.clear()
+        switch parsed {
+        case .failure(let error):
+            addNotice(&state, index: state.activeChat, error.message)
+            return []
+        case .success(let command):
+            return runCommand(&state, command)
+        }
     }
-    guard let model = state.chat.model else {
-        setNotice(&state, "pick a model first: Enter on a model in the Models pane")
-        return []
+    let targets = state.compareMode ? Array(state.chats.indices) : [state.activeChat]
+    var effects: [Effect] = []
+    var sent = false
+    for index in targets {
+        if state.chats[index].isStreaming {
+            addNotice(&state, index: index, "a reply is still streaming: Esc stops it")
+            continue
+        }
+        guard state.chats[index].model != nil else {
+            addNotice(&state, index: index, "pick a model first: Enter on a model in the Models pane")
+            continue
+        }
+        effects += send(&state, index: index, prompt: text)
+        sent = true
     }
-    state.chat.input.clear()
-    state.chat.entries.append(ChatEntry(role: .user, content: prompt))
-    let request = ChatRequest(model: model, messages: state.chat.requestMessages)
-    state.chat.entries.append(ChatEntry(role: .assistant, content: ""))
-    state.chat.status = .waiting
-    state.chat.sentAt = state.now
-    state.chat.firstTokenAt = nil
-    state.chat.scrollBack = 0
-    let id = state.makeEffectID()
-    state.chat.streamEffect = id
-    return [.startChat(pane: 0, request: request, id: id)]
+    if sent {
+        remember(&state, text)
+        state.chat.input.clear()
+    }
+    return effects
 }
 
-func applyChatChunk(_ state: inout AppState, _ chunk: ChatResponse) {
-    guard state.chat.streamEffect != nil, var entry = state.chat.entries.last, entry.role == .assistant else { return }
+/// Sends `prompt` from the pane at `index` (chat, or embed for embedding models).
+func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
+    var pane = state.chats[index]
+    guard let model = pane.model else { return [] }
+    let id = state.makeEffectID()
+    if isEmbeddingModel(state, model) {
+        pane.entries.append(ChatEntry(role: .user, content: prompt))
+        pane.status = .waiting
+        pane.streamEffect = id
+        state.chats[index] = pane
+        return [.startEmbed(pane: pane.id, model: model, text: prompt, id: id)]
+    }
+    var user = ChatEntry(role: .user, content: prompt)
+    user.images = pane.pendingImages
+    pane.pendingImages = []
+    pane.entries.append(user)
+    var options = pane.options
+    if options.isEmpty { options = [:] }
+    let request = ChatRequest(
+        model: model, messages: pane.requestMessages, options: options.isEmpty ? nil : options,
+        think: pane.think.map { .enabled($0) })
+    pane.entries.append(ChatEntry(role: .assistant, content: ""))
+    pane.status = .waiting
+    pane.sentAt = state.now
+    pane.firstTokenAt = nil
+    pane.scrollBack = 0
+    pane.streamEffect = id
+    state.chats[index] = pane
+    return [.startChat(pane: pane.id, request: request, id: id)]
+}
+
+func isEmbeddingModel(_ state: AppState, _ name: String) -> Bool {
+    guard let model = state.models.first(where: { $0.name == name || $0.name == name + ":latest" }) else { return false }
+    return model.capabilities.contains("embedding") && !model.capabilities.contains("completion")
+}
+
+func remember(_ state: inout AppState, _ text: String) {
+    if state.chat.history.last != text { state.chat.history.append(text) }
+    if state.chat.history.count > 200 { state.chat.history.removeFirst() }
+    state.chat.historyIndex = nil
+}
+
+func addNotice(_ state: inout AppState, index: Int, _ text: String) {
+    state.chats[index].entries.append(ChatEntry(role: .notice, content: text))
+    state.chats[index].scrollBack = 0
+}
+
+func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
+    let index = state.activeChat
+    switch command {
+    case .setSystem(let text):
+        state.chat.system = text.isEmpty ? nil : text
+        addNotice(&state, index: index, text.isEmpty ? "system prompt cleared" : "system prompt set")
+    case .setParameter(let name, let value):
+        state.chat.options[name] = value
+        addNotice(&state, index: index, "\(name) = \(value.displayText)")
+    case .setThink(let on):
+        if on, let model = state.chat.model,
+            let installed = state.models.first(where: { $0.name == model }), !installed.capabilities.isEmpty,
+            !installed.capabilities.contains("thinking")
+        {
+            addNotice(&state, index: index, "\(model) cannot think; thinking stays off")
+            state.chat.think = nil
+        } else {
+            state.chat.think = on
+            addNotice(&state, index: index, "thinking \(on ? "on" : "off")")
+        }
+    case .image(let path):
+        return [.readImage(pane: state.chat.id, path: path)]
+    case .model(let name):
+        let resolved = state.models.first { $0.name == name || $0.name == name + ":latest" }?.name
+        guard let model = resolved else {
+            addNotice(&state, index: index, "no installed model '\(name)' — p pulls one")
+            return []
+        }
+        state.chat.model = model
+        addNotice(&state, index: index, "— now chatting with \(model) —")
+    case .clear:
+        guard !state.chat.isStreaming else { return [] }
+        state.chat.entries.removeAll()
+        state.chat.embeddings.removeAll()
+        state.chat.status = .idle
+    case .save:
+        addNotice(&state, index: index, "chats are not saved yet: /export PATH writes this one as Markdown")
+    case .export(let path):
+        return [.exportMarkdown(path: path, markdown: transcriptMarkdown(state.chat))]
+    case .help:
+        addNotice(&state, index: index, ChatCommand.helpText)
+    }
+    return []
+}
+
+func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
+    guard let index = state.chatIndex(id: pane), state.chats[index].streamEffect != nil,
+        var entry = state.chats[index].entries.last, entry.role == .assistant
+    else { return }
+    var pane = state.chats[index]
     if let thinking = chunk.message.thinking, !thinking.isEmpty {
         entry.thinking += thinking
-        state.chat.status = .thinking
+        pane.status = .thinking
     }
-    if !chunk.message.content.isEmpty {
-        if state.chat.firstTokenAt == nil { state.chat.firstTokenAt = state.now }
-        entry.content += chunk.message.content
-        state.chat.status = .streaming
+    let content = chunk.message.content
+    if !content.isEmpty {
+        splitThinkTags(&entry, content)
+        if !entry.content.isEmpty, pane.firstTokenAt == nil {
+            pane.firstTokenAt = state.now
+            entry.timeToFirstToken = pane.sentAt.map { state.now.timeIntervalSince($0) }
+        }
+        pane.status = entry.content.isEmpty ? .thinking : .streaming
     }
     if chunk.done { entry.metrics = chunk.metrics }
-    state.chat.entries[state.chat.entries.count - 1] = entry
+    pane.entries[pane.entries.count - 1] = entry
+    state.chats[index] = pane
 }
 
-func finishChat(_ state: inout AppState, error: OllamaError?) {
-    state.chat.streamEffect = nil
-    guard let index = state.chat.entries.lastIndex(where: { $0.role == .assistant }) else { return }
+/// Older models put their reasoning in the content between `<think>` and `</think>`: move it to
+/// the thinking section.
+func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
+    var rest = Substring(text)
+    while !rest.isEmpty {
+        if entry.insideThinkTag {
+            if let close = rest.firstRange(of: "</think>") {
+                entry.thinking += rest[rest.startIndex..<close.lowerBound]
+                rest = rest[close.upperBound...]
+                entry.insideThinkTag = false
+            } else {
+                entry.thinking += rest
+                rest = ""
+            }
+        } else if let open = rest.firstRange(of: "<think>"), entry.content.trimmingCharactersInSet([" ", "\n"]).isEmpty {
+            entry.content += rest[rest.startIndex..<open.lowerBound]
+            rest = rest[open.upperBound...]
+            entry.insideThinkTag = true
+        } else {
+            entry.content += rest
+            rest = ""
+        }
+    }
+    if !entry.insideThinkTag, entry.content.hasPrefix("\n") || entry.content.hasPrefix(" "),
+        entry.content.trimmingCharactersInSet([" ", "\n"]).isEmpty == false, !entry.thinking.isEmpty
+    {
+        entry.content = entry.content.trimmingLeadingWhitespace()
+    }
+}
+
+func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) {
+    guard let index = state.chatIndex(id: pane) else { return }
+    state.chats[index].streamEffect = nil
+    guard let entryIndex = state.chats[index].entries.lastIndex(where: { $0.role == .assistant }) else { return }
     switch error {
     case nil:
-        state.chat.status = .done
+        state.chats[index].status = .done
     case .cancelled?:
-        state.chat.status = .stopped
-        state.chat.entries[index].interruption = "stopped"
+        state.chats[index].status = .stopped
+        state.chats[index].entries[entryIndex].interruption = "stopped"
     case let error?:
         let message = error.serverMessage ?? error.description
-        state.chat.status = .failed(message)
-        state.chat.entries[index].interruption = message
+        state.chats[index].status = .failed(message)
+        state.chats[index].entries[entryIndex].interruption = message
+    }
+}
+
+func embedded(_ state: inout AppState, pane: Int, text: String, _ result: Result<[Float], OllamaError>) {
+    guard let index = state.chatIndex(id: pane) else { return }
+    state.chats[index].streamEffect = nil
+    switch result {
+    case .failure(let error):
+        state.chats[index].status = .failed(error.serverMessage ?? error.description)
+        addNotice(&state, index: index, "embed failed: \(error.serverMessage ?? error.description)")
+    case .success(let vector):
+        var lines = ["\(vector.count) dimensions"]
+        for previous in state.chats[index].embeddings.suffix(5).reversed() {
+            let similarity = cosineSimilarity(vector, previous.vector)
+            lines.append("cosine \(similarityText(similarity)) vs “\(DisplayWidth.truncate(previous.text, toWidth: 30, ellipsis: true))”")
+        }
+        state.chats[index].embeddings.append(EmbeddedInput(text: text, vector: vector))
+        state.chats[index].entries.append(ChatEntry(role: .assistant, content: lines.joined(separator: "\n")))
+        state.chats[index].status = .done
+    }
+}
+
+func similarityText(_ value: Double) -> String {
+    let thousandths = Int((value * 1000).rounded())
+    let sign = thousandths < 0 ? "-" : ""
+    let magnitude = abs(thousandths)
+    return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - String(magnitude % 1000).count))\(magnitude % 1000)"
+}
+
+func imageRead(_ state: inout AppState, pane: Int, _ result: Result<AttachedImage, ChatInputError>) {
+    guard let index = state.chatIndex(id: pane) else { return }
+    switch result {
+    case .failure(let error):
+        addNotice(&state, index: index, error.message)
+    case .success(let image):
+        state.chats[index].pendingImages.append(image)
+        var note = "attached \(image.label) — it goes with your next message"
+        if let model = state.chats[index].model, let installed = state.models.first(where: { $0.name == model }),
+            !installed.capabilities.isEmpty, !installed.capabilities.contains("vision")
+        {
+            note += " (warning: \(model) has no vision capability; the server will refuse it)"
+        }
+        addNotice(&state, index: index, note)
+    }
+}
+
+/// Chat-pane actions that are not typing.
+func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .newPane:
+        guard state.chats.count < AppState.maxChatPanes else {
+            setNotice(&state, "at most \(AppState.maxChatPanes) chat panes")
+            return []
+        }
+        var pane = ChatPane(id: state.nextChatID, model: state.chat.model)
+        pane.system = state.chat.system
+        state.nextChatID += 1
+        state.chats.insert(pane, at: state.activeChat + 1)
+        state.activeChat += 1
+    case .closePane:
+        var effects: [Effect] = []
+        if let id = state.chat.streamEffect { effects.append(.cancel(id)) }
+        if state.chats.count == 1 {
+            state.chats = [ChatPane(id: state.nextChatID, model: state.chat.model)]
+            state.nextChatID += 1
+        } else {
+            state.chats.remove(at: state.activeChat)
+            state.activeChat = min(state.activeChat, state.chats.count - 1)
+        }
+        return effects
+    case .nextPane:
+        state.activeChat = (state.activeChat + 1) % state.chats.count
+    case .toggleCompare:
+        state.compareMode.toggle()
+        setNotice(&state, state.compareMode ? "compare: Enter sends to every pane" : "compare off")
+    case .toggleThinking:
+        state.chat.thinkingCollapsed.toggle()
+    case .regenerate:
+        guard !state.chat.isStreaming, let lastUser = state.chat.entries.lastIndex(where: { $0.role == .user }) else {
+            return []
+        }
+        let prompt = state.chat.entries[lastUser].content
+        let images = state.chat.entries[lastUser].images
+        state.chat.entries.removeSubrange(lastUser...)
+        state.chat.pendingImages = images
+        return send(&state, index: state.activeChat, prompt: prompt)
+    case .historyUp, .historyDown:
+        let history = state.chat.history
+        guard !history.isEmpty else { return [] }
+        var index = state.chat.historyIndex ?? history.count
+        index += action == .historyUp ? -1 : 1
+        if index >= history.count {
+            state.chat.historyIndex = nil
+            state.chat.input = TextInput()
+        } else {
+            index = max(0, index)
+            state.chat.historyIndex = index
+            state.chat.input = TextInput(history[index])
+        }
+    case .newline:
+        state.chat.input.insert("\n")
+    case .copyReply:
+        guard let reply = state.chat.entries.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
+            setNotice(&state, "no reply to copy")
+            return []
+        }
+        setNotice(&state, "copied the last reply")
+        return [.copyToClipboard(reply.content)]
+    case .copyCode:
+        guard let reply = state.chat.entries.last(where: { $0.role == .assistant && !$0.content.isEmpty }),
+            let code = lastCodeBlock(reply.content)
+        else {
+            setNotice(&state, "no code block in the last reply")
+            return []
+        }
+        setNotice(&state, "copied the last code block")
+        return [.copyToClipboard(code)]
+    default: break
+    }
+    return []
+}
+
+/// The body of the last fenced code block.
+func lastCodeBlock(_ text: String) -> String? {
+    var blocks: [[Substring]] = []
+    var current: [Substring]?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("```") {
+            if let open = current {
+                blocks.append(open)
+                current = nil
+            } else {
+                current = []
+            }
+        } else {
+            current?.append(line)
+        }
+    }
+    if let open = current { blocks.append(open) }
+    return blocks.last.map { $0.joined(separator: "\n") }
+}
+
+/// The pane's transcript as Markdown, for `/export`.
+public func transcriptMarkdown(_ pane: ChatPane) -> String {
+    var out = "# Chat with \(pane.model ?? "no model")\n\n"
+    if let system = pane.system { out += "> system: \(system)\n\n" }
+    for entry in pane.entries {
+        switch entry.role {
+        case .user:
+            out += "## You\n\n\(entry.content)\n\n"
+            for image in entry.images { out += "_image: \(image.label)_\n\n" }
+        case .assistant:
+            out += "## \(pane.model ?? "Assistant")\n\n"
+            if !entry.thinking.isEmpty {
+                out += entry.thinking.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
+                    .joined(separator: "\n") + "\n\n"
+            }
+            out += entry.content + "\n\n"
+            if let interruption = entry.interruption { out += "_(\(interruption))_\n\n" }
+            if let metrics = entry.metrics, let rate = metrics.evalRate {
+                out += "_\(metrics.evalCount) tokens · \(Format.tokensPerSecond(rate))_\n\n"
+            }
+        case .notice, .system:
+            continue
+        }
+    }
+    return out
+}
+
+extension String {
+    func trimmingLeadingWhitespace() -> String {
+        String(drop { $0 == " " || $0 == "\n" })
     }
 }

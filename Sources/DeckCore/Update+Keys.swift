@@ -145,12 +145,19 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.focus = .chat
     case .send: return sendChat(&state)
     case .stop:
+        if state.compareMode {
+            let running = state.chats.compactMap(\.streamEffect)
+            if !running.isEmpty { return running.map { .cancel($0) } }
+        }
         if let id = state.chat.streamEffect { return [.cancel(id)] }
         if !state.chat.input.isEmpty { state.chat.input.clear() }
     case .mark, .delete, .copy, .rename, .details, .load, .unload, .keepAlive, .create, .push:
         return performModelAction(&state, action)
     case .cancelJob, .restartJob, .clearFinished:
         return performJobAction(&state, action)
+    case .newPane, .closePane, .nextPane, .toggleCompare, .toggleThinking, .regenerate, .historyUp, .historyDown,
+        .newline, .copyReply, .copyCode:
+        return performChatAction(&state, action)
     case .clearChat:
         if state.chat.isStreaming { return [] }
         state.chat.entries.removeAll()
@@ -178,11 +185,15 @@ func move(_ state: inout AppState, _ action: Action) {
         let current = state.pulls.firstIndex { $0.id == state.selectedPull } ?? 0
         state.selectedPull = state.pulls[moved(current, action, count: state.pulls.count, page: page)].id
     case .chat:
-        switch action {
-        case .pageUp: state.chat.scrollBack += page
-        case .pageDown: state.chat.scrollBack = max(0, state.chat.scrollBack - page)
-        case .moveBottom: state.chat.scrollBack = 0
-        default: break
+        // In compare mode the panes scroll together.
+        let targets = state.compareMode ? Array(state.chats.indices) : [state.activeChat]
+        for index in targets {
+            switch action {
+            case .pageUp: state.chats[index].scrollBack += page
+            case .pageDown: state.chats[index].scrollBack = max(0, state.chats[index].scrollBack - page)
+            case .moveBottom: state.chats[index].scrollBack = 0
+            default: break
+            }
         }
     }
 }

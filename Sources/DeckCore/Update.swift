@@ -29,6 +29,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .ticked(let now):
         return tick(&state, now: now)
+    case .clockAdvanced(let now):
+        state.now = now
+        return []
     case .versionLoaded(let result):
         state.pendingRequests = max(0, state.pendingRequests - 1)
         switch result {
@@ -93,12 +96,19 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.pendingRequests += 1
         return [.fetchModels]
     case .chatChunkReceived(let pane, let chunk):
-        guard pane == 0 else { return [] }
-        applyChatChunk(&state, chunk)
+        applyChatChunk(&state, pane: pane, chunk)
         return []
     case .chatFinished(let pane, let error):
-        guard pane == 0 else { return [] }
-        finishChat(&state, error: error)
+        finishChat(&state, pane: pane, error: error)
+        return []
+    case .imageRead(let pane, let result):
+        imageRead(&state, pane: pane, result)
+        return []
+    case .embedded(let pane, let text, let result):
+        embedded(&state, pane: pane, text: text, result)
+        return []
+    case .exported(let path, let error):
+        setNotice(&state, error.map { "export failed: \($0)" } ?? "exported to \(path)")
         return []
     case .operationFinished(let operation, let error):
         return operationFinished(&state, operation, error)
@@ -188,7 +198,7 @@ func keepModelSelection(_ state: inout AppState) {
 
 func cancelAll(_ state: inout AppState) -> [Effect] {
     var effects: [Effect] = []
-    if let id = state.chat.streamEffect { effects.append(.cancel(id)) }
+    for pane in state.chats { if let id = pane.streamEffect { effects.append(.cancel(id)) } }
     for job in state.pulls where job.isActive { if let id = job.effect { effects.append(.cancel(id)) } }
     return effects
 }

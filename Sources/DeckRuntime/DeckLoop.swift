@@ -54,8 +54,11 @@ public final class DeckLoop {
 
     /// Folds pending keys, inbox events and a due tick into the state, then draws if needed.
     public func processPending() {
-        for key in terminal.readKeys() { handleKey(key) }
-        for event in inbox.drain() {
+        let keys = terminal.readKeys()
+        let events = inbox.drain()
+        if !keys.isEmpty || !events.isEmpty { dispatch(.clockAdvanced(Date())) }
+        for key in keys { handleKey(key) }
+        for event in events {
             switch event {
             case .message(let message): dispatch(message)
             case .signal(let number): handleSignal(number)
@@ -115,7 +118,13 @@ public final class DeckLoop {
     }
 
     func perform(_ effects: [Effect]) {
-        for effect in effects { runner.run(effect) }
+        for effect in effects {
+            if case .copyToClipboard(let text) = effect {
+                terminal.writeControlSequence(OSC52.sequence(for: text))
+            } else {
+                runner.run(effect)
+            }
+        }
     }
 
     func renderIfNeeded() {

@@ -79,6 +79,28 @@ public final class EffectRunner: Sendable {
                     inbox.post(.chatFinished(pane: pane, Self.ollamaError(error, client)))
                 }
             }
+        case .startEmbed(let pane, let model, let text, let id):
+            track(id) {
+                do {
+                    let response = try await client.embed(EmbedRequest(model: model, input: [text]))
+                    inbox.post(.embedded(pane: pane, text: text, .success(response.embeddings.first ?? [])))
+                } catch {
+                    inbox.post(.embedded(pane: pane, text: text, .failure(Self.ollamaError(error, client))))
+                }
+            }
+        case .readImage(let pane, let path):
+            Task.detached { inbox.post(.imageRead(pane: pane, ImageLoader.load(path: path))) }
+        case .exportMarkdown(let path, let markdown):
+            Task.detached {
+                do {
+                    try markdown.write(toFile: path, atomically: true, encoding: .utf8)
+                    inbox.post(.exported(path: path, error: nil))
+                } catch {
+                    inbox.post(.exported(path: path, error: "cannot write \(path)"))
+                }
+            }
+        case .copyToClipboard:
+            break  // the loop writes OSC 52 to the terminal itself
         case .cancel(let id):
             tasks.withLock { $0[id] }?.cancel()
         case .startDemo:

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import DeckUI
 import TermCurses
 import TermUI
@@ -13,6 +18,15 @@ public protocol TerminalBackend: AnyObject {
     func suspend()
     func resumeAfterSuspend()
     func restore()
+    /// Writes an escape sequence of our own making (never text from a server) straight to the terminal.
+    func writeControlSequence(_ sequence: String)
+}
+
+/// OSC 52: the terminal puts base64 text on the system clipboard (works over SSH).
+public enum OSC52 {
+    public static func sequence(for text: String) -> String {
+        "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
 }
 
 extension CursesTerminal: TerminalBackend {
@@ -42,4 +56,6 @@ public final class HeadlessTerminal: TerminalBackend, @unchecked Sendable {
     public func suspend() {}
     public func resumeAfterSuspend() {}
     public func restore() { restored = true }
+    public private(set) var controlSequences: [String] = []
+    public func writeControlSequence(_ sequence: String) { controlSequences.append(sequence) }
 }

@@ -16,16 +16,47 @@ enum ChatView {
         var indent: Int = 0
     }
 
+    /// Draws every chat pane: side by side when each gets 30 columns, else as tabs.
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) -> DashboardView.Cursor? {
-        let chat = state.chat
-        var title = "4 Chat"
+        let count = state.chats.count
+        if count == 1 {
+            return drawPane(&buffer, rect, state, index: 0, focused: focused)
+        }
+        if rect.width / count >= 30 {
+            var cursor: DashboardView.Cursor?
+            for (index, column) in rect.columns(count).enumerated() {
+                let isActive = index == state.activeChat
+                if let c = drawPane(&buffer, column, state, index: index, focused: focused && isActive), isActive { cursor = c }
+            }
+            return cursor
+        }
+        let (tabs, body) = rect.splitTop(1)
+        var x = tabs.x
+        for (index, pane) in state.chats.enumerated() {
+            let marker = pane.isStreaming ? "●" : " "
+            let label = " \(index + 1) \(pane.model.map { String($0.split(separator: ":").first ?? "") } ?? "—")\(marker)"
+            let style = index == state.activeChat ? Style(.selection, [.bold]) : Style(.dim)
+            x = buffer.put(label, x: x, y: tabs.y, style: style, maxX: tabs.maxX)
+        }
+        return drawPane(&buffer, body, state, index: state.activeChat, focused: focused)
+    }
+
+    static func drawPane(
+        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, index: Int, focused: Bool
+    ) -> DashboardView.Cursor? {
+        let chat = state.chats[index]
+        var title = state.chats.count > 1 ? "4 Chat \(index + 1)/\(state.chats.count)" : "4 Chat"
+        let status = statusLabel(chat)
+        if !status.isEmpty { title += " [\(status)]" }
         if let model = chat.model { title += " · \(model)" }
-        let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: statusLabel(chat))
+        let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")
         guard inner.height >= 2, inner.width >= 4 else { return nil }
-        let (transcriptRect, inputRect) = inner.splitBottom(1)
+        let pendingRows = min(chat.pendingImages.count, max(0, inner.height - 3))
+        let (upper, inputRect) = inner.splitBottom(1)
+        let (transcriptRect, pendingRect) = upper.splitBottom(pendingRows)
 
         if chat.model == nil && chat.entries.isEmpty {
-            let hint = TextWrap.wrap("Pick a model: Enter on a row in Models (or Tab there), then type here and press Enter.",
+            let hint = TextWrap.wrap("Pick a model: Enter on a row in Models (or /model NAME here), then type and press Enter. /help lists commands.",
                                      width: transcriptRect.width - 2)
             for (i, line) in hint.prefix(transcriptRect.height).enumerated() {
                 buffer.put(line, x: transcriptRect.x + 1, y: transcriptRect.y + i, style: Style(.dim))
@@ -40,9 +71,12 @@ enum ChatView {
             }
             if chat.scrollBack > 0 {
                 let marker = " ↓ \(chat.scrollBack) more · End follows "
-                buffer.put(marker, x: transcriptRect.maxX - DisplayWidth.width(of: marker), y: transcriptRect.maxY - 1,
-                           style: Style(.accent, [.reverse]))
+                buffer.put(marker, x: max(transcriptRect.x, transcriptRect.maxX - DisplayWidth.width(of: marker)),
+                           y: transcriptRect.maxY - 1, style: Style(.accent, [.reverse]), maxX: transcriptRect.maxX)
             }
+        }
+        for (i, image) in chat.pendingImages.suffix(pendingRows).enumerated() {
+            buffer.put("🖼 " + image.label, x: pendingRect.x, y: pendingRect.y + i, style: Style(.accent), maxX: pendingRect.maxX)
         }
 
         let prompt = "› "
@@ -90,13 +124,20 @@ enum ChatView {
             for (i, line) in TextWrap.wrap(entry.content, width: textWidth).enumerated() {
                 lines.append(Line(text: (i == 0 ? "› " : "  ") + line, style: Style(.userText, [.bold])))
             }
+            for image in entry.images {
+                lines.append(Line(text: "🖼 " + image.label, style: Style(.accent), indent: 2))
+            }
         case .notice, .system:
             for line in TextWrap.wrap(entry.content, width: width) { lines.append(Line(text: line, style: Style(.dim))) }
         case .assistant:
             if !entry.thinking.isEmpty {
-                lines.append(Line(text: "thinking", style: Style(.thinking, [.italic, .bold])))
-                for line in TextWrap.wrap(entry.thinking, width: textWidth) {
-                    lines.append(Line(text: line, style: Style(.thinking, [.italic]), indent: 2))
+                if chat.thinkingCollapsed {
+                    lines.append(Line(text: "thinking · \(entry.thinking.count) characters · ^T shows", style: Style(.thinking, [.italic])))
+                } else {
+                    lines.append(Line(text: "thinking", style: Style(.thinking, [.italic, .bold])))
+                    for line in TextWrap.wrap(entry.thinking, width: textWidth) {
+                        lines.append(Line(text: line, style: Style(.thinking, [.italic]), indent: 2))
+                    }
                 }
             }
             if entry.content.isEmpty && isLast && chat.isStreaming && entry.thinking.isEmpty {
@@ -109,12 +150,14 @@ enum ChatView {
                 lines.append(Line(text: "⏹ " + interruption, style: Style(.warning), indent: 2))
             }
             if let metrics = entry.metrics, !metrics.isEmpty {
-                var stats = "\(metrics.evalCount) tokens"
-                if let rate = metrics.evalRate { stats += " · " + Format.tokensPerSecond(rate) }
-                if isLast, let sent = chat.sentAt, let first = chat.firstTokenAt {
-                    stats += " · first token " + Format.duration(nanoseconds: Int64(first.timeIntervalSince(sent) * 1e9))
+                var parts = ["\(metrics.evalCount) tokens"]
+                if let rate = metrics.evalRate { parts.append(Format.tokensPerSecond(rate)) }
+                if let ttft = entry.timeToFirstToken { parts.append("first token " + Format.duration(nanoseconds: Int64(ttft * 1e9))) }
+                if metrics.loadDuration > 0 { parts.append("load " + Format.duration(nanoseconds: metrics.loadDuration)) }
+                if let prompt = metrics.promptEvalRate { parts.append("prompt " + Format.tokensPerSecond(prompt)) }
+                for line in TextWrap.wrap(parts.joined(separator: " · "), width: textWidth) {
+                    lines.append(Line(text: line, style: Style(.dim), indent: 2))
                 }
-                lines.append(Line(text: stats, style: Style(.dim), indent: 2))
             }
         }
         lines.append(Line(text: "", style: .normal))

@@ -162,7 +162,8 @@ public final class CursesTerminal {
         case 27:
             pendingEscape = [character]
             return []
-        case 13, 10: return [.enter]
+        case 13: return [.enter]
+        case 10: return [.control("j")]
         case 9: return [.tab]
         case 127, 8: return [.backspace]
         case 1...26:
@@ -222,6 +223,9 @@ public final class CursesTerminal {
     }
 
     deinit { restore() }
+
+    /// Writes an escape sequence of our own (such as OSC 52) straight to the terminal.
+    public func writeControlSequence(_ sequence: String) { writeRaw(sequence) }
 
     private func writeRaw(_ text: String) {
         var bytes = Array(text.utf8)

@@ -30,8 +30,8 @@ func busyState(width: Int, height: Int) -> AppState {
         ChatResponse(model: "qwen3:8b", message: .assistant(""), done: true, doneReason: "stop",
                      metrics: GenerationMetrics(evalCount: 42, evalDuration: 1_000_000_000)),
     ]
-    for chunk in chunks { _ = update(&state, .chatChunkReceived(pane: 0, chunk)) }
-    _ = update(&state, .chatFinished(pane: 0, nil))
+    for chunk in chunks { _ = update(&state, .chatChunkReceived(pane: 1, chunk)) }
+    _ = update(&state, .chatFinished(pane: 1, nil))
     return state
 }
 
@@ -119,5 +119,32 @@ struct SnapshotTests {
         for y in 0..<frame.height {
             #expect(DisplayWidth.width(of: frame.rowText(y)) == 120, "row \(y)")
         }
+    }
+}
+
+@Suite("Golden snapshots of chat panes")
+struct ChatSnapshotTests {
+    @Test("two panes side by side in compare mode at 120×40")
+    func comparePanes() {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        press(&state, .enter)  // chat with qwen3:8b
+        press(&state, .control("n"))
+        _ = update(&state, .keyPressed(.character("x")))
+        state.chat.input.clear()
+        for character in "/model llama3.2" { press(&state, .character(character)) }
+        press(&state, .enter, .control("g"))
+        for character in "Why?" { press(&state, .character(character)) }
+        let effects = press(&state, .enter)
+        #expect(effects.count == 2)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "qwen3:8b", message: .assistant("因为瑞利散射。"), done: false)))
+        _ = update(&state, .chatChunkReceived(pane: 2, ChatResponse(model: "llama3.2", message: .assistant("Rayleigh scattering."), done: false)))
+        _ = update(&state, .chatChunkReceived(pane: 2, ChatResponse(
+            model: "llama3.2", message: .assistant(""), done: true,
+            metrics: GenerationMetrics(loadDuration: 500_000_000, promptEvalCount: 20, promptEvalDuration: 100_000_000,
+                                       evalCount: 3, evalDuration: 60_000_000))))
+        _ = update(&state, .chatFinished(pane: 2, nil))
+        assertSnapshot(DashboardView.render(state).buffer, named: "compare-120x40")
     }
 }

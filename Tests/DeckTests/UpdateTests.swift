@@ -243,18 +243,18 @@ struct UpdateTests {
         #expect(state.chat.model == "qwen3:8b")
         for character in "你好" { press(&state, .character(character)) }
         let effects = press(&state, .enter)
-        guard case .startChat(0, let request, let id)? = effects.first else {
+        guard case .startChat(1, let request, let id)? = effects.first else {
             Issue.record("no chat effect")
             return
         }
         #expect(request.messages == [.user("你好")])
         let thinking = ChatResponse(model: "qwen3:8b", message: ChatMessage(role: "assistant", content: "", thinking: "嗯"), done: false)
-        _ = update(&state, .chatChunkReceived(pane: 0, thinking))
+        _ = update(&state, .chatChunkReceived(pane: 1, thinking))
         #expect(state.chat.status == .thinking)
-        _ = update(&state, .chatChunkReceived(pane: 0, ChatResponse(model: "qwen3:8b", message: .assistant("你好！"), done: false)))
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "qwen3:8b", message: .assistant("你好！"), done: false)))
         #expect(state.chat.status == .streaming)
         #expect(press(&state, .escape) == [.cancel(id)])
-        _ = update(&state, .chatFinished(pane: 0, .cancelled))
+        _ = update(&state, .chatFinished(pane: 1, .cancelled))
         #expect(state.chat.status == .stopped)
         #expect(state.chat.entries.last?.content == "你好！")  // the partial reply is kept
         #expect(state.chat.entries.last?.interruption == "stopped")
@@ -309,5 +309,146 @@ struct TextInputTests {
         let view = input.visible(width: 10)
         #expect(DisplayWidth.width(of: view.text) <= 10)
         #expect(view.cursorColumn <= 9)
+    }
+}
+
+@Suite("Chat commands and panes")
+struct ChatCommandTests {
+    @Test("commands parse, with type checks and clear errors")
+    func parsing() {
+        #expect(ChatCommand.parse("hello") == nil)
+        #expect(ChatCommand.parse("/set system You are terse.") == .success(.setSystem("You are terse.")))
+        #expect(ChatCommand.parse("/set parameter temperature 0.2") == .success(.setParameter("temperature", .number(0.2))))
+        #expect(ChatCommand.parse("/set parameter num_ctx 8192") == .success(.setParameter("num_ctx", .integer(8192))))
+        #expect(ChatCommand.parse("/set parameter num_ctx big") == .failure(ChatInputError("num_ctx must be a whole number, not 'big'")))
+        #expect(ChatCommand.parse("/set parameter stop <|end|>") == .success(.setParameter("stop", .array(["<|end|>"]))))
+        guard case .failure(let unknown)? = ChatCommand.parse("/set parameter colour red") else {
+            Issue.record("accepted an unknown parameter")
+            return
+        }
+        #expect(unknown.message.hasPrefix("unknown parameter 'colour'"))
+        #expect(ChatCommand.parse("/set think off") == .success(.setThink(false)))
+        #expect(ChatCommand.parse("/image ~/cat.png") == .success(.image(path: "~/cat.png")))
+        #expect(ChatCommand.parse("/image") == .failure(ChatInputError("usage: /image PATH")))
+        #expect(ChatCommand.parse("/frobnicate") == .failure(ChatInputError("unknown command /frobnicate — /help lists them")))
+    }
+
+    @Test("an unknown command gets a message, not a request; /set options go into the next request")
+    func commandsInPane() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "/nope" { press(&state, .character(character)) }
+        #expect(press(&state, .enter).isEmpty)
+        #expect(state.chat.entries.last?.role == .notice)
+        for command in ["/set system Be brief.", "/set parameter temperature 0.1", "/set think off"] {
+            for character in command { press(&state, .character(character)) }
+            #expect(press(&state, .enter).isEmpty)
+        }
+        for character in "hi" { press(&state, .character(character)) }
+        guard case .startChat(_, let request, _)? = press(&state, .enter).first else {
+            Issue.record("no request")
+            return
+        }
+        #expect(request.messages.first == .system("Be brief."))
+        #expect(request.options == ["temperature": .number(0.1)])
+        #expect(request.think == .enabled(false))
+    }
+
+    @Test("new panes, compare mode sends to all, Esc stops all, closing a pane cancels its stream")
+    func panes() {
+        var state = loadedState()
+        press(&state, .enter)
+        press(&state, .control("n"), .control("n"), .control("n"), .control("n"))
+        #expect(state.chats.count == AppState.maxChatPanes)
+        press(&state, .control("g"))
+        for character in "hi" { press(&state, .character(character)) }
+        let effects = press(&state, .enter)
+        #expect(effects.count == 4)
+        #expect(Set(effects.compactMap { if case .startChat(let pane, _, _) = $0 { return pane } else { return nil } }).count == 4)
+        #expect(press(&state, .escape).count == 4)
+        let streaming = state.chat.streamEffect
+        #expect(press(&state, .control("x")) == [.cancel(streaming!)])
+        #expect(state.chats.count == 3)
+    }
+
+    @Test("<think> tags in content move to the thinking section")
+    func thinkTags() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        for piece in ["<think>", "Let me see.", "</think>", "\n\nHello!"] {
+            _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(piece), done: false)))
+        }
+        #expect(state.chat.entries.last?.thinking == "Let me see.")
+        #expect(state.chat.entries.last?.content == "Hello!")
+    }
+
+    @Test("↑ recalls earlier inputs; ^R regenerates the last reply")
+    func historyAndRegenerate() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "first" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .chatFinished(pane: 1, nil))
+        press(&state, .up)
+        #expect(state.chat.input.text == "first")
+        press(&state, .down)
+        #expect(state.chat.input.isEmpty)
+        let effects = press(&state, .control("r"))
+        guard case .startChat(_, let request, _)? = effects.first else {
+            Issue.record("no regenerate")
+            return
+        }
+        #expect(request.messages == [.user("first")])
+        #expect(state.chat.entries.filter { $0.role == .user }.count == 1)
+    }
+
+    @Test("an embedding model's pane embeds and reports dimension and similarity")
+    func embeddingPane() {
+        var state = loadedState()
+        press(&state, .character("4"))
+        for character in "/model nomic-embed-text" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.chat.model == "nomic-embed-text:latest")
+        for character in "cat" { press(&state, .character(character)) }
+        guard case .startEmbed(1, "nomic-embed-text:latest", "cat", _)? = press(&state, .enter).first else {
+            Issue.record("no embed effect")
+            return
+        }
+        _ = update(&state, .embedded(pane: 1, text: "cat", .success([1, 0])))
+        for character in "dog" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .embedded(pane: 1, text: "dog", .success([1, 1])))
+        let last = state.chat.entries.last?.content ?? ""
+        #expect(last.contains("2 dimensions"))
+        #expect(last.contains("cosine 0.707"))
+    }
+
+    @Test("a missing image is a clear message; a good one waits for the next message and is sent")
+    func images() {
+        var state = loadedState()
+        press(&state, .enter)
+        _ = update(&state, .imageRead(pane: 1, .failure(ChatInputError("no such file: x.png"))))
+        #expect(state.chat.entries.last?.content == "no such file: x.png")
+        let image = AttachedImage(name: "a.png", byteCount: 10, width: 1, height: 1, format: "PNG", base64: "iVBORw==")
+        _ = update(&state, .imageRead(pane: 1, .success(image)))
+        #expect(state.chat.entries.last?.content.contains("no vision") == true)  // qwen3:8b cannot see
+        for character in "what is it" { press(&state, .character(character)) }
+        guard case .startChat(_, let request, _)? = press(&state, .enter).first else { return }
+        #expect(request.messages.last?.images == ["iVBORw=="])
+    }
+
+    @Test("/export writes the transcript as Markdown")
+    func export() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "/export /tmp/x.md" { press(&state, .character(character)) }
+        guard case .exportMarkdown(let path, let markdown)? = press(&state, .enter).first else {
+            Issue.record("no export")
+            return
+        }
+        #expect(path == "/tmp/x.md")
+        #expect(markdown.hasPrefix("# Chat with qwen3:8b"))
     }
 }

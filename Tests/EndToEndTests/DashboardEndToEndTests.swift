@@ -207,4 +207,26 @@ struct DashboardEndToEndTests {
         #expect(done, "pull did not finish:\n\(screen)")
         #expect(screen.contains("success"))
     }
+
+    @Test("compare mode: two panes stream at once; Esc stops the focused one, the other finishes")
+    func compareMode() async throws {
+        let sim = try SimProcess(extraArguments: ["--token-rate", "10", "--reply-tokens", "60"])
+        defer { sim.stop() }
+        let tmux = try startDeck(sim, width: 140, height: 40)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        try tmux.send("j", "j", "Enter")  // llama3.2 in pane 1
+        try tmux.send("C-n")              // pane 2, same model
+        try tmux.send("C-g")
+        try tmux.type("hello")
+        try tmux.send("Enter")
+        let (both, streaming) = try await tmux.waitFor { $0.components(separatedBy: "[streaming]").count >= 3 }
+        #expect(both, "two panes not streaming:\n\(streaming)")
+        try tmux.send("C-g")               // compare off: Esc stops only the focused pane
+        try tmux.send("Escape")
+        let (result, screen) = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("stopped") && $0.contains("tok/s") }
+        #expect(result, "expected one stopped and one finished pane:\n\(screen)")
+        try tmux.send("C-q")
+        try tmux.send("y")
+    }
 }

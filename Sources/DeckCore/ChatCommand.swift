@@ -1,0 +1,89 @@
+import OllamaKit
+
+/// A slash command typed in a chat pane, in the spirit of `ollama run`.
+public enum ChatCommand: Sendable, Equatable {
+    case setSystem(String)
+    case setParameter(String, JSONValue)
+    case setThink(Bool)
+    case image(path: String)
+    case model(String)
+    case clear
+    case save
+    case export(path: String)
+    case help
+
+    public static let helpText = """
+        /set system TEXT · /set parameter NAME VALUE · /set think on|off · /image PATH · /model NAME · \
+        /clear · /export PATH · /help
+        """
+
+    /// Parameters `/set parameter` accepts, with the type each must have.
+    public enum ParameterType: Sendable { case integer, number, stringList }
+    public static let parameters: [String: ParameterType] = [
+        "temperature": .number, "top_p": .number, "min_p": .number, "typical_p": .number, "repeat_penalty": .number,
+        "presence_penalty": .number, "frequency_penalty": .number, "top_k": .integer, "num_ctx": .integer,
+        "num_predict": .integer, "seed": .integer, "repeat_last_n": .integer, "num_keep": .integer,
+        "num_batch": .integer, "num_gpu": .integer, "num_thread": .integer, "stop": .stringList,
+    ]
+
+    /// Parses a line starting with `/`; nil for ordinary text. Errors name what is wrong.
+    public static func parse(_ line: String) -> Result<ChatCommand, ChatInputError>? {
+        guard line.hasPrefix("/") else { return nil }
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let head = words.first else { return nil }
+        let rest = { (from: Int) in words.dropFirst(from).joined(separator: " ") }
+        switch head {
+        case "/set":
+            guard words.count >= 2 else { return .failure(ChatInputError("usage: /set system|parameter|think …")) }
+            switch words[1] {
+            case "system":
+                let text = rest(2)
+                return .success(.setSystem(text))
+            case "parameter":
+                guard words.count >= 4 else { return .failure(ChatInputError("usage: /set parameter NAME VALUE")) }
+                return parseParameter(words[2], words.dropFirst(3).joined(separator: " "))
+            case "think":
+                switch words.count >= 3 ? words[2] : "" {
+                case "on", "true": return .success(.setThink(true))
+                case "off", "false": return .success(.setThink(false))
+                default: return .failure(ChatInputError("usage: /set think on|off"))
+                }
+            default:
+                return .failure(ChatInputError("unknown setting '\(words[1])': system, parameter or think"))
+            }
+        case "/image":
+            let path = rest(1)
+            return path.isEmpty ? .failure(ChatInputError("usage: /image PATH")) : .success(.image(path: path))
+        case "/model":
+            let name = rest(1)
+            if let problem = ModelNameCheck.problem(with: name) { return .failure(ChatInputError("/model: \(problem)")) }
+            return .success(.model(name))
+        case "/clear": return .success(.clear)
+        case "/save": return .success(.save)
+        case "/export":
+            let path = rest(1)
+            return path.isEmpty ? .failure(ChatInputError("usage: /export PATH")) : .success(.export(path: path))
+        case "/help", "/?": return .success(.help)
+        default:
+            return .failure(ChatInputError("unknown command \(head) — /help lists them"))
+        }
+    }
+
+    static func parseParameter(_ name: String, _ value: String) -> Result<ChatCommand, ChatInputError> {
+        guard let type = parameters[name] else {
+            return .failure(ChatInputError("unknown parameter '\(name)'; known: \(parameters.keys.sorted().joined(separator: ", "))"))
+        }
+        switch type {
+        case .integer:
+            guard let number = Int64(value) else { return .failure(ChatInputError("\(name) must be a whole number, not '\(value)'")) }
+            return .success(.setParameter(name, .integer(number)))
+        case .number:
+            guard let number = Double(value), number.isFinite else {
+                return .failure(ChatInputError("\(name) must be a number, not '\(value)'"))
+            }
+            return .success(.setParameter(name, .number(number)))
+        case .stringList:
+            return .success(.setParameter(name, .array([.string(value)])))
+        }
+    }
+}
