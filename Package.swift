@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System library: ncursesw from Debian's libncurses-dev. Only the terminal backend imports it.
@@ -56,6 +57,11 @@ let package = Package(
         .target(name: "DeckCore", dependencies: ["OllamaKit", "TermUI"]),
         // Views: AppState -> CellBuffer.
         .target(name: "DeckUI", dependencies: ["DeckCore", "TermUI"]),
+        // Chat sessions and messages in SQLite (GRDB), with full-text search.
+        .target(
+            name: "DeckStore",
+            dependencies: ["DeckCore", "OllamaKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Restores the terminal from fatal signal handlers (state a header-only shim cannot hold).
         .target(name: "CTermGuard"),
         // The only importer of ncurses: screen setup and restore, key decoding, blitting cells.
@@ -63,7 +69,7 @@ let package = Package(
         // The event loop: poll on stdin and a wake fd, the inbox, the effect runner, signals.
         .target(
             name: "DeckRuntime",
-            dependencies: ["DeckCore", "DeckUI", "TermUI", "TermCurses", "OllamaKit", "OllamaSim"]
+            dependencies: ["DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "OllamaKit", "OllamaSim"]
         ),
         .executableTarget(
             name: "ollama-deck",
@@ -79,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeckTests",
-            dependencies: ["DeckCore", "DeckUI", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim"],
+            dependencies: ["DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

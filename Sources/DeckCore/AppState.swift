@@ -57,6 +57,7 @@ public enum Overlay: Sendable, Equatable {
     case confirmPush(String)
     case createForm(CreateForm)
     case details(DetailsState)
+    case sessions(SessionListState)
 }
 
 /// A one-line prompt about one model.

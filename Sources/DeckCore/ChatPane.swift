@@ -64,6 +64,11 @@ public struct ChatPane: Sendable, Equatable {
 
     /// Stable identity: messages from running requests find their pane by it.
     public var id: Int
+    /// The saved session this pane writes to (set by the first message).
+    public var sessionKey: String?
+    public var sessionTitle: String?
+    /// Show this entry at the top (a search hit); scrolling clears it.
+    public var jumpToEntry: Int?
     public var model: String?
     /// `/set system`.
     public var system: String?
@@ -124,4 +129,24 @@ public struct ChatPane: Sendable, Equatable {
 public struct EmbeddedInput: Sendable, Equatable {
     public var text: String
     public var vector: [Float]
+}
+
+extension ChatPane {
+    /// The stored position of the entry at `index`: notices are not stored, so they do not count.
+    public func storedPosition(of index: Int) -> Int {
+        entries[..<index].filter { $0.role != .notice }.count
+    }
+
+    /// Opens a saved session in this pane.
+    public mutating func load(_ record: SessionRecord) {
+        sessionKey = record.summary.key
+        sessionTitle = record.summary.title
+        model = record.summary.model
+        system = record.system
+        options = record.options
+        entries = record.entries
+        status = .idle
+        scrollBack = 0
+        jumpToEntry = nil
+    }
 }

@@ -10,7 +10,7 @@ public enum Action: String, Sendable, Equatable, CaseIterable {
     case mark, delete, copy, rename, details, load, unload, keepAlive, create, push
     case cancelJob, restartJob, clearFinished
     case newPane, closePane, nextPane, toggleCompare, toggleThinking, regenerate, historyUp, historyDown, newline
-    case copyReply, copyCode
+    case copyReply, copyCode, sessions
 }
 
 /// Where a binding applies.
@@ -81,6 +81,7 @@ public enum Keymap {
         KeyBinding(keys: [.control("j")], action: .newline, scope: .pane(.chat), help: "newline", inHelpBar: false),
         KeyBinding(keys: [.up], action: .historyUp, scope: .pane(.chat), help: "previous input", inHelpBar: false),
         KeyBinding(keys: [.down], action: .historyDown, scope: .pane(.chat), help: "next input", inHelpBar: false),
+        KeyBinding(keys: [.control("s"), .function(2)], action: .sessions, scope: .pane(.chat), help: "saved chats", inHelpBar: true),
         KeyBinding(keys: [.control("y")], action: .copyReply, scope: .pane(.chat), help: "copy reply (OSC 52)", inHelpBar: false),
         KeyBinding(keys: [.control("b")], action: .copyCode, scope: .pane(.chat), help: "copy last code block", inHelpBar: false),
         KeyBinding(keys: [.pageUp], action: .pageUp, scope: .pane(.chat), help: "scroll up", inHelpBar: false),

@@ -28,6 +28,11 @@ public enum Msg: Sendable, Equatable {
     case imageRead(pane: Int, Result<AttachedImage, ChatInputError>)
     /// An embedding pane's input came back as a vector.
     case embedded(pane: Int, text: String, Result<[Float], OllamaError>)
+    case sessionsListed(Result<[SessionSummary], ChatInputError>)
+    case sessionOpened(pane: Int, Result<SessionRecord, ChatInputError>, jumpTo: Int?)
+    case searchFinished(query: String, Result<[SearchHit], ChatInputError>)
+    /// The chat store failed (corrupt, locked, read-only, full disk): chats go on without history.
+    case storeFailed(String)
     /// `/export` finished.
     case exported(path: String, error: String?)
     /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.
@@ -54,6 +59,15 @@ public enum Effect: Sendable, Equatable {
     /// Read and check an image file for a chat pane.
     case readImage(pane: Int, path: String)
     case exportMarkdown(path: String, markdown: String)
+    case saveSession(SessionHeader)
+    case saveEntry(session: String, position: Int, entry: ChatEntry, complete: Bool)
+    case truncateSession(String, from: Int)
+    case saveOpenPanes([String])
+    case listSessions
+    case openSession(key: String, pane: Int, jumpTo: Int?)
+    case deleteSession(String)
+    case renameSession(String, title: String)
+    case searchSessions(String)
     /// Put text on the clipboard with OSC 52 (works over SSH).
     case copyToClipboard(String)
     /// Runs one model operation; renames copy first and delete the source only after the copy succeeded.

@@ -52,7 +52,9 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
         pane.status = .waiting
         pane.streamEffect = id
         state.chats[index] = pane
-        return [.startEmbed(pane: pane.id, model: model, text: prompt, id: id)]
+        var effects = sessionEffects(&state, index: index)
+        if let save = entryEffect(state, index: index, entryIndex: pane.entries.count - 1, complete: true) { effects.append(save) }
+        return effects + [.startEmbed(pane: pane.id, model: model, text: prompt, id: id)]
     }
     var user = ChatEntry(role: .user, content: prompt)
     user.images = pane.pendingImages
@@ -68,9 +70,12 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     pane.sentAt = state.now
     pane.firstTokenAt = nil
     pane.scrollBack = 0
+    pane.jumpToEntry = nil
     pane.streamEffect = id
     state.chats[index] = pane
-    return [.startChat(pane: pane.id, request: request, id: id)]
+    var effects = sessionEffects(&state, index: index)
+    if let save = entryEffect(state, index: index, entryIndex: pane.entries.count - 2, complete: true) { effects.append(save) }
+    return effects + [.startChat(pane: pane.id, request: request, id: id)]
 }
 
 func isEmbeddingModel(_ state: AppState, _ name: String) -> Bool {
@@ -124,8 +129,14 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         state.chat.entries.removeAll()
         state.chat.embeddings.removeAll()
         state.chat.status = .idle
+        // The old session stays saved; the next message starts a new one.
+        state.chat.sessionKey = nil
+        state.chat.sessionTitle = nil
+        return [.saveOpenPanes(state.chats.compactMap(\.sessionKey))]
     case .save:
-        addNotice(&state, index: index, "chats are not saved yet: /export PATH writes this one as Markdown")
+        addNotice(&state, index: index, state.chat.sessionKey == nil
+            ? "nothing to save yet: the chat is saved as you go from its first message"
+            : "saved as you go — ^S lists saved chats")
     case .export(let path):
         return [.exportMarkdown(path: path, markdown: transcriptMarkdown(state.chat))]
     case .help:
@@ -187,10 +198,10 @@ func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
     }
 }
 
-func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) {
-    guard let index = state.chatIndex(id: pane) else { return }
+func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) -> [Effect] {
+    guard let index = state.chatIndex(id: pane) else { return [] }
     state.chats[index].streamEffect = nil
-    guard let entryIndex = state.chats[index].entries.lastIndex(where: { $0.role == .assistant }) else { return }
+    guard let entryIndex = state.chats[index].entries.lastIndex(where: { $0.role == .assistant }) else { return [] }
     switch error {
     case nil:
         state.chats[index].status = .done
@@ -202,10 +213,13 @@ func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) {
         state.chats[index].status = .failed(message)
         state.chats[index].entries[entryIndex].interruption = message
     }
+    var effects = sessionEffects(&state, index: index)
+    if let save = entryEffect(state, index: index, entryIndex: entryIndex, complete: true) { effects.append(save) }
+    return effects
 }
 
-func embedded(_ state: inout AppState, pane: Int, text: String, _ result: Result<[Float], OllamaError>) {
-    guard let index = state.chatIndex(id: pane) else { return }
+func embedded(_ state: inout AppState, pane: Int, text: String, _ result: Result<[Float], OllamaError>) -> [Effect] {
+    guard let index = state.chatIndex(id: pane) else { return [] }
     state.chats[index].streamEffect = nil
     switch result {
     case .failure(let error):
@@ -220,7 +234,11 @@ func embedded(_ state: inout AppState, pane: Int, text: String, _ result: Result
         state.chats[index].embeddings.append(EmbeddedInput(text: text, vector: vector))
         state.chats[index].entries.append(ChatEntry(role: .assistant, content: lines.joined(separator: "\n")))
         state.chats[index].status = .done
+        if let save = entryEffect(state, index: index, entryIndex: state.chats[index].entries.count - 1, complete: true) {
+            return [save]
+        }
     }
+    return []
 }
 
 func similarityText(_ value: Double) -> String {
@@ -250,6 +268,9 @@ func imageRead(_ state: inout AppState, pane: Int, _ result: Result<AttachedImag
 /// Chat-pane actions that are not typing.
 func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
+    case .sessions:
+        state.overlay = .sessions(SessionListState())
+        return [.listSessions]
     case .newPane:
         guard state.chats.count < AppState.maxChatPanes else {
             setNotice(&state, "at most \(AppState.maxChatPanes) chat panes")
@@ -270,7 +291,7 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.chats.remove(at: state.activeChat)
             state.activeChat = min(state.activeChat, state.chats.count - 1)
         }
-        return effects
+        return effects + [.saveOpenPanes(state.chats.compactMap(\.sessionKey))]
     case .nextPane:
         state.activeChat = (state.activeChat + 1) % state.chats.count
     case .toggleCompare:
@@ -284,9 +305,11 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         let prompt = state.chat.entries[lastUser].content
         let images = state.chat.entries[lastUser].images
+        let position = state.chat.storedPosition(of: lastUser)
         state.chat.entries.removeSubrange(lastUser...)
         state.chat.pendingImages = images
-        return send(&state, index: state.activeChat, prompt: prompt)
+        let truncate: [Effect] = state.chat.sessionKey.map { [.truncateSession($0, from: position)] } ?? []
+        return truncate + send(&state, index: state.activeChat, prompt: prompt)
     case .historyUp, .historyDown:
         let history = state.chat.history
         guard !history.isEmpty else { return [] }

@@ -71,6 +71,8 @@ func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -
         return handleCreateKey(&state, form, key)
     case .details(let details):
         return handleDetailsKey(&state, details, key)
+    case .sessions(let list):
+        return handleSessionListKey(&state, list, key)
     }
 }
 
@@ -156,7 +158,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .cancelJob, .restartJob, .clearFinished:
         return performJobAction(&state, action)
     case .newPane, .closePane, .nextPane, .toggleCompare, .toggleThinking, .regenerate, .historyUp, .historyDown,
-        .newline, .copyReply, .copyCode:
+        .newline, .copyReply, .copyCode, .sessions:
         return performChatAction(&state, action)
     case .clearChat:
         if state.chat.isStreaming { return [] }
@@ -189,9 +191,13 @@ func move(_ state: inout AppState, _ action: Action) {
         let targets = state.compareMode ? Array(state.chats.indices) : [state.activeChat]
         for index in targets {
             switch action {
-            case .pageUp: state.chats[index].scrollBack += page
+            case .pageUp:
+                state.chats[index].jumpToEntry = nil
+                state.chats[index].scrollBack += page
             case .pageDown: state.chats[index].scrollBack = max(0, state.chats[index].scrollBack - page)
-            case .moveBottom: state.chats[index].scrollBack = 0
+            case .moveBottom:
+                state.chats[index].jumpToEntry = nil
+                state.chats[index].scrollBack = 0
             default: break
             }
         }

@@ -99,14 +99,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         applyChatChunk(&state, pane: pane, chunk)
         return []
     case .chatFinished(let pane, let error):
-        finishChat(&state, pane: pane, error: error)
-        return []
+        return finishChat(&state, pane: pane, error: error)
     case .imageRead(let pane, let result):
         imageRead(&state, pane: pane, result)
         return []
     case .embedded(let pane, let text, let result):
-        embedded(&state, pane: pane, text: text, result)
-        return []
+        return embedded(&state, pane: pane, text: text, result)
+    case .sessionsListed, .searchFinished, .sessionOpened, .storeFailed:
+        return sessionMessage(&state, msg)
     case .exported(let path, let error):
         setNotice(&state, error.map { "export failed: \($0)" } ?? "exported to \(path)")
         return []
@@ -158,7 +158,7 @@ func tick(_ state: inout AppState, now: Date) -> [Effect] {
         state.notice = nil
         state.noticeAt = nil
     }
-    var effects: [Effect] = []
+    var effects: [Effect] = partialReplyEffects(state)
     switch state.connection {
     case .offline(_, let retryAt):
         if now >= retryAt, state.pendingRequests == 0 {

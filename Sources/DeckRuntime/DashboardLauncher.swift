@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DeckCore
+import DeckStore
 import OllamaKit
 import OllamaSim
 import TermCurses
@@ -24,6 +25,8 @@ public struct DashboardOptions: Sendable {
     public var noColor = false
     /// Where stderr goes while the screen is active.
     public var logFile: String?
+    /// The chat store; nil uses `$XDG_DATA_HOME/ollama-deck/chats.sqlite`.
+    public var storePath: String?
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init() {}
@@ -64,13 +67,19 @@ public enum DashboardLauncher {
         let client = OllamaClient(configuration: configuration)
 
         let inbox = Inbox()
-        let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration)
+        let (store, storeProblem) = openStore(options)
+        let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
         var state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
             canOfferDemo: demoServer == nil)
         state.utcOffsetSeconds = localUTCOffset()
         if let notice {
             state.notice = notice
+            state.noticeAt = state.now
+        }
+        if let store, let records = try? store.openSessions() { restoreSessions(&state, records) }
+        if let storeProblem {
+            state.notice = "chat history unavailable: \(storeProblem) — chats go on without it"
             state.noticeAt = state.now
         }
 
@@ -94,11 +103,32 @@ public enum DashboardLauncher {
         loop.run()
 
         terminal.restore()
+        runner.flushStore()
         signals.stop()
         restoreStderr(savedStderr)
         await runner.shutdown()
         await demoServer?.stop()
         return 0
+    }
+
+    /// Opens the chat store, creating its folder; a failure leaves the dashboard without history.
+    static func openStore(_ options: DashboardOptions) -> (ChatStore?, String?) {
+        let path = options.storePath ?? ChatStore.defaultPath(environment: options.environment)
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        if !directory.isEmpty { makeDirectories(directory) }
+        do {
+            return (try ChatStore(path: path), nil)
+        } catch {
+            return (nil, "\(path): \(error)")
+        }
+    }
+
+    static func makeDirectories(_ path: String) {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            _ = mkdir(current, 0o755)
+        }
     }
 
     /// A quick check that something answers at the configured host.

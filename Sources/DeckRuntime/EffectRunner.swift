@@ -7,6 +7,8 @@ import DeckCore
 import OllamaKit
 import OllamaSim
 import Synchronization
+import DeckStore
+import Dispatch
 
 /// Runs effects as tasks off the UI thread and posts their results to the inbox. Every request
 /// has an ID; cancelling it cancels the task, which closes its HTTP connection.
@@ -16,12 +18,33 @@ public final class EffectRunner: Sendable {
     private let tasks = Mutex<[EffectID: Task<Void, Never>]>([:])
     private let demo = Mutex<SimServer?>(nil)
     private let demoConfiguration: SimConfiguration
+    /// The chat store, when it opened; nil runs without history.
+    private let store: ChatStore?
+    /// Store work runs here, one item at a time, in the order the effects were issued.
+    private let storeQueue = DispatchQueue(label: "ollama-deck.store")
 
-    public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration) {
+    public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
         self.inbox = inbox
         self.client = Mutex(client)
         self.demoConfiguration = demoConfiguration
+        self.store = store
     }
+
+    /// Runs a store operation in order; a failure is reported once as a notice, never a crash.
+    private func withStore(_ body: @escaping @Sendable (ChatStore) throws -> Msg?) {
+        guard let store else { return }
+        let inbox = self.inbox
+        storeQueue.async {
+            do {
+                if let message = try body(store) { inbox.post(message) }
+            } catch {
+                inbox.post(.storeFailed(String(describing: error)))
+            }
+        }
+    }
+
+    /// Waits for queued store writes (before exit).
+    public func flushStore() { storeQueue.sync {} }
 
     var currentClient: OllamaClient { client.withLock { $0 } }
 
@@ -101,6 +124,30 @@ public final class EffectRunner: Sendable {
             }
         case .copyToClipboard:
             break  // the loop writes OSC 52 to the terminal itself
+        case .saveSession(let header):
+            withStore { try $0.save(header); return nil }
+        case .saveEntry(let session, let position, let entry, let complete):
+            withStore { try $0.save(entry, session: session, position: position, complete: complete); return nil }
+        case .truncateSession(let session, let position):
+            withStore { try $0.truncate(session: session, from: position); return nil }
+        case .saveOpenPanes(let keys):
+            withStore { try $0.setOpenSessions(keys); return nil }
+        case .listSessions:
+            if store == nil { inbox.post(.sessionsListed(.failure(ChatInputError("chat history is unavailable")))) }
+            withStore { .sessionsListed(.success(try $0.sessions())) }
+        case .openSession(let key, let pane, let jumpTo):
+            withStore { store in
+                guard let record = try store.session(key) else {
+                    return .sessionOpened(pane: pane, .failure(ChatInputError("that chat no longer exists")), jumpTo: nil)
+                }
+                return .sessionOpened(pane: pane, .success(record), jumpTo: jumpTo)
+            }
+        case .deleteSession(let key):
+            withStore { try $0.delete(session: key); return nil }
+        case .renameSession(let key, let title):
+            withStore { try $0.rename(session: key, to: title); return nil }
+        case .searchSessions(let query):
+            withStore { .searchFinished(query: query, .success(try $0.search(query))) }
         case .cancel(let id):
             tasks.withLock { $0[id] }?.cancel()
         case .startDemo:

@@ -62,9 +62,25 @@ enum ChatView {
                 buffer.put(line, x: transcriptRect.x + 1, y: transcriptRect.y + i, style: Style(.dim))
             }
         } else {
-            let lines = transcriptLines(chat, width: transcriptRect.width, needed: transcriptRect.height + chat.scrollBack)
-            let end = max(0, lines.count - chat.scrollBack)
-            let start = max(0, end - transcriptRect.height)
+            let lines: [Line]
+            var start: Int
+            var end: Int
+            if let jump = chat.jumpToEntry {
+                // A search hit: show the transcript from that entry on.
+                var all: [Line] = []
+                var jumpLine = 0
+                for (index, entry) in chat.entries.enumerated() {
+                    if index == jump { jumpLine = all.count }
+                    all += entryLines(entry, width: transcriptRect.width, isLast: index == chat.entries.count - 1, chat: chat)
+                }
+                lines = all
+                start = min(jumpLine, max(0, all.count - transcriptRect.height))
+                end = min(all.count, start + transcriptRect.height)
+            } else {
+                lines = transcriptLines(chat, width: transcriptRect.width, needed: transcriptRect.height + chat.scrollBack)
+                end = max(0, lines.count - chat.scrollBack)
+                start = max(0, end - transcriptRect.height)
+            }
             for (i, line) in lines[start..<end].enumerated() {
                 buffer.put(line.text, x: transcriptRect.x + line.indent, y: transcriptRect.y + i, style: line.style,
                            maxX: transcriptRect.maxX)
@@ -220,7 +236,62 @@ enum OverlayView {
             return drawCreateForm(&buffer, form)
         case .details(let details):
             return drawDetails(&buffer, details)
+        case .sessions(let list):
+            return drawSessions(&buffer, list, state)
         }
+    }
+
+    static func drawSessions(_ buffer: inout CellBuffer, _ list: SessionListState, _ state: AppState) -> DashboardView.Cursor? {
+        let rect = centered(width: min(90, buffer.width - 4), height: min(24, buffer.height - 2), in: buffer.bounds)
+        let inner = buffer.drawBox(rect, title: list.hits == nil ? "Saved chats" : "Search results", focused: true)
+        guard inner.height >= 3 else { return nil }
+        let (body, footer) = inner.splitBottom(1)
+        var cursor: DashboardView.Cursor?
+        if let error = list.error {
+            buffer.put(error, x: body.x + 1, y: body.y, style: Style(.error), maxX: body.maxX)
+        }
+        let rows: [(String, String)]
+        if let hits = list.hits {
+            rows = hits.map { ($0.sessionTitle, $0.snippet) }
+        } else if let sessions = list.sessions {
+            rows = sessions.map { session in
+                (session.title, "\(session.model ?? "—") · \(session.messageCount) messages · \(Format.age(of: session.updatedAt, now: state.now))")
+            }
+        } else {
+            rows = []
+            buffer.put("loading…", x: body.x + 1, y: body.y, style: Style(.dim), maxX: body.maxX)
+        }
+        if rows.isEmpty, list.sessions != nil || list.hits != nil {
+            buffer.put(list.hits == nil ? "No saved chats yet: every chat is saved as you go." : "No message matches.",
+                       x: body.x + 1, y: body.y + (list.error == nil ? 0 : 1), style: Style(.dim), maxX: body.maxX)
+        }
+        let top = list.error == nil ? body.y : body.y + 1
+        let visible = max(1, (body.maxY - top) / 2)
+        let first = max(0, min(list.selected - visible + 1, rows.count - visible))
+        for (offset, row) in rows.enumerated().dropFirst(first).prefix(visible) {
+            let y = top + (offset - first) * 2
+            let selected = offset == list.selected
+            buffer.put(row.0, x: body.x + 1, y: y, style: selected ? Style(.selection, [.bold]) : Style(.normal, [.bold]), maxX: body.maxX)
+            buffer.put(row.1, x: body.x + 3, y: y + 1, style: Style(.dim), maxX: body.maxX)
+        }
+        if let renaming = list.renaming {
+            let x = buffer.put("rename › ", x: footer.x + 1, y: footer.y, style: Style(.accent, [.bold]))
+            let field = renaming.visible(width: footer.maxX - x - 1)
+            buffer.put(field.text, x: x, y: footer.y, style: Style(.userText), maxX: footer.maxX)
+            cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: footer.y)
+        } else if list.confirmingDelete {
+            buffer.put("Delete this chat? y deletes, any other key keeps it (default No)", x: footer.x + 1, y: footer.y,
+                       style: Style(.warning, [.bold]), maxX: footer.maxX)
+        } else if list.isSearching || !list.search.isEmpty {
+            let x = buffer.put("/", x: footer.x + 1, y: footer.y, style: Style(.accent, [.bold]))
+            let field = list.search.visible(width: footer.maxX - x - 1)
+            buffer.put(field.text, x: x, y: footer.y, style: Style(.accent), maxX: footer.maxX)
+            if list.isSearching { cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: footer.y) }
+        } else {
+            buffer.put("Enter open   / search all chats   r rename   D delete   Esc close", x: footer.x + 1, y: footer.y,
+                       style: Style(.dim), maxX: footer.maxX)
+        }
+        return cursor
     }
 
     static func drawPrompt(

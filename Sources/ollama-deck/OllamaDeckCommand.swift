@@ -40,6 +40,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-file"), help: "Where stderr goes while the screen is active.")
     var logFile: String?
 
+    @Option(name: .customLong("chat-store"), help: "The chat history database (default: $XDG_DATA_HOME/ollama-deck/chats.sqlite).")
+    var chatStore: String?
+
     func validate() throws {
         for header in headers where OllamaClientConfiguration.HeaderField(parsing: header) == nil {
             throw ValidationError("header '\(header)' is not of the form 'Name: value'")
@@ -54,6 +57,7 @@ struct DashboardCommand: AsyncParsableCommand {
         options.headers = headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
         options.noColor = noColor
         options.logFile = logFile
+        options.storePath = chatStore
         let code = await DashboardLauncher.run(options)
         if code != 0 { throw ExitCode(code) }
     }

@@ -136,7 +136,7 @@ struct ChatSnapshotTests {
         for character in "/model llama3.2" { press(&state, .character(character)) }
         press(&state, .enter, .control("g"))
         for character in "Why?" { press(&state, .character(character)) }
-        let effects = press(&state, .enter)
+        let effects = requests(press(&state, .enter))
         #expect(effects.count == 2)
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "qwen3:8b", message: .assistant("因为瑞利散射。"), done: false)))
         _ = update(&state, .chatChunkReceived(pane: 2, ChatResponse(model: "llama3.2", message: .assistant("Rayleigh scattering."), done: false)))

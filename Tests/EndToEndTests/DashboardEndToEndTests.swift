@@ -6,9 +6,15 @@ import Testing
 struct DashboardEndToEndTests {
     static let deck = Products.path("ollama-deck")
 
-    func startDeck(_ sim: SimProcess, width: Int = 120, height: Int = 40) throws -> TmuxSession {
-        try TmuxSession(command: "'\(Self.deck)' --host \(sim.url) --log-file /tmp/ollama-deck-e2e.log",
-                        width: width, height: height)
+    func startDeck(_ sim: SimProcess, width: Int = 120, height: Int = 40, store: String? = nil) throws -> TmuxSession {
+        let storePath = store ?? Self.freshStorePath()
+        return try TmuxSession(
+            command: "'\(Self.deck)' --host \(sim.url) --log-file /tmp/ollama-deck-e2e.log --chat-store '\(storePath)'",
+            width: width, height: height)
+    }
+
+    static func freshStorePath() -> String {
+        NSTemporaryDirectory() + "deck-e2e-\(UUID().uuidString).sqlite"
     }
 
     @Test("models listed, a Chinese reply streamed with aligned borders, q leaves a usable shell")
@@ -228,5 +234,34 @@ struct DashboardEndToEndTests {
         #expect(result, "expected one stopped and one finished pane:\n\(screen)")
         try tmux.send("C-q")
         try tmux.send("y")
+    }
+
+    @Test("kill -9 mid-stream loses no completed message and keeps the partial reply; compare panes come back")
+    func killAndRestore() async throws {
+        let sim = try SimProcess(extraArguments: ["--token-rate", "8", "--reply-tokens", "200"])
+        defer { sim.stop() }
+        let store = Self.freshStorePath()
+        let tmux = try startDeck(sim, width: 140, height: 40, store: store)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        try tmux.send("j", "j", "Enter", "C-n", "C-g")
+        try tmux.type("天空为什么是蓝色的？")
+        try tmux.send("Enter")
+        let (streaming, before) = try await tmux.waitFor { $0.components(separatedBy: "[streaming]").count >= 3 }
+        #expect(streaming, "not streaming:\n\(before)")
+        try await Task.sleep(for: .milliseconds(2500))  // at least one tick saves the partial replies
+        let pid = try #require(try tmux.programPID(named: "ollama-deck"))
+        kill(pid, SIGKILL)
+        #expect(try await tmux.waitFor { $0.contains("EXITED=") }.0)
+        tmux.kill()
+
+        let again = try startDeck(sim, width: 140, height: 40, store: store)
+        defer { again.kill() }
+        let (restored, screen) = try await again.waitFor {
+            $0.components(separatedBy: "天空为什么是蓝色的？").count >= 3 && $0.components(separatedBy: "interrupted").count >= 3
+        }
+        #expect(restored, "panes not restored with their partial replies:\n\(screen)")
+        #expect(screen.contains("Chat 1/2") && screen.contains("Chat 2/2"))
+        try again.send("C-q")
     }
 }

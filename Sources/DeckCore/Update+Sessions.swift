@@ -1,0 +1,198 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import OllamaKit
+import TermUI
+
+/// The session list overlay: saved chats, search hits, rename and delete.
+public struct SessionListState: Sendable, Equatable {
+    public var sessions: [SessionSummary]?
+    public var hits: [SearchHit]?
+    public var selected = 0
+    public var search = TextInput()
+    public var isSearching = false
+    public var renaming: TextInput?
+    public var confirmingDelete = false
+    public var error: String?
+
+    public init() {}
+
+    public var rowCount: Int { hits?.count ?? sessions?.count ?? 0 }
+}
+
+/// Effects that save a pane's session header (creating the session on its first message).
+func sessionEffects(_ state: inout AppState, index: Int) -> [Effect] {
+    var pane = state.chats[index]
+    var effects: [Effect] = []
+    if pane.sessionKey == nil {
+        pane.sessionKey = "s\(Int64(state.now.timeIntervalSince1970 * 1000))-\(pane.id)"
+        let first = pane.entries.first { $0.role == .user }?.content ?? "chat"
+        pane.sessionTitle = DisplayWidth.truncate(first.replacingNewlinesWithSpaces(), toWidth: 48, ellipsis: true)
+        state.chats[index] = pane
+        effects.append(.saveOpenPanes(state.chats.compactMap(\.sessionKey)))
+    }
+    guard let key = pane.sessionKey else { return effects }
+    let header = SessionHeader(key: key, title: pane.sessionTitle ?? "chat", model: pane.model, system: pane.system,
+                               options: pane.options, updatedAt: state.now)
+    return [.saveSession(header)] + effects
+}
+
+/// The effect that saves entry `entryIndex` of pane `index`.
+func entryEffect(_ state: AppState, index: Int, entryIndex: Int, complete: Bool) -> Effect? {
+    let pane = state.chats[index]
+    guard let key = pane.sessionKey, entryIndex < pane.entries.count, pane.entries[entryIndex].role != .notice else { return nil }
+    return .saveEntry(session: key, position: pane.storedPosition(of: entryIndex), entry: pane.entries[entryIndex], complete: complete)
+}
+
+/// Saves the partial replies of streaming panes (each tick), so a killed process keeps them.
+func partialReplyEffects(_ state: AppState) -> [Effect] {
+    state.chats.indices.compactMap { index in
+        guard state.chats[index].isStreaming, let last = state.chats[index].entries.indices.last,
+            state.chats[index].entries[last].role == .assistant
+        else { return nil }
+        return entryEffect(state, index: index, entryIndex: last, complete: false)
+    }
+}
+
+func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ key: Key) -> [Effect] {
+    var list = list
+    defer { if state.overlay != nil { state.overlay = .sessions(list) } }
+    if var name = list.renaming {
+        switch key {
+        case .escape: list.renaming = nil
+        case .enter:
+            let title = name.text.trimmingCharactersInSet([" "])
+            list.renaming = nil
+            guard !title.isEmpty, let sessions = list.sessions, list.selected < sessions.count else { return [] }
+            let key = sessions[list.selected].key
+            for index in state.chats.indices where state.chats[index].sessionKey == key { state.chats[index].sessionTitle = title }
+            return [.renameSession(key, title: title), .listSessions]
+        default:
+            _ = name.handle(key)
+            list.renaming = name
+        }
+        return []
+    }
+    if list.confirmingDelete {
+        list.confirmingDelete = false
+        guard key == .character("y") || key == .character("Y"), let sessions = list.sessions, list.selected < sessions.count
+        else { return [] }
+        let doomed = sessions[list.selected].key
+        for index in state.chats.indices where state.chats[index].sessionKey == doomed {
+            state.chats[index].sessionKey = nil
+            state.chats[index].sessionTitle = nil
+        }
+        return [.deleteSession(doomed), .listSessions]
+    }
+    if list.isSearching {
+        switch key {
+        case .escape:
+            list.isSearching = false
+            list.search.clear()
+            list.hits = nil
+            list.selected = 0
+        case .enter, .down:
+            list.isSearching = false
+        default:
+            _ = list.search.handle(key)
+            list.selected = 0
+            if list.search.isEmpty {
+                list.hits = nil
+                return []
+            }
+            return [.searchSessions(list.search.text)]
+        }
+        return []
+    }
+    switch key {
+    case .escape, .control("s"), .character("q"):
+        if list.hits != nil {
+            list.hits = nil
+            list.search.clear()
+            list.selected = 0
+        } else {
+            state.overlay = nil
+        }
+    case .up, .character("k"): list.selected = max(0, list.selected - 1)
+    case .down, .character("j"): list.selected = min(max(0, list.rowCount - 1), list.selected + 1)
+    case .character("/"):
+        list.isSearching = true
+    case .character("r"):
+        guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
+        list.renaming = TextInput(sessions[list.selected].title)
+    case .character("D"), .delete:
+        guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
+        list.confirmingDelete = true
+    case .enter:
+        guard !state.chat.isStreaming else {
+            list.error = "the pane is streaming: Esc stops it first"
+            return []
+        }
+        if let hits = list.hits, list.selected < hits.count {
+            state.overlay = nil
+            return [.openSession(key: hits[list.selected].sessionKey, pane: state.chat.id, jumpTo: hits[list.selected].position)]
+        }
+        if let sessions = list.sessions, list.selected < sessions.count {
+            state.overlay = nil
+            return [.openSession(key: sessions[list.selected].key, pane: state.chat.id, jumpTo: nil)]
+        }
+    default: break
+    }
+    return []
+}
+
+func sessionMessage(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+    switch msg {
+    case .sessionsListed(let result):
+        guard case .sessions(var list)? = state.overlay else { return [] }
+        switch result {
+        case .success(let sessions):
+            list.sessions = sessions
+            list.selected = min(list.selected, max(0, sessions.count - 1))
+        case .failure(let error): list.error = error.message
+        }
+        state.overlay = .sessions(list)
+    case .searchFinished(let query, let result):
+        guard case .sessions(var list)? = state.overlay, list.search.text == query else { return [] }
+        switch result {
+        case .success(let hits): list.hits = hits
+        case .failure(let error): list.error = error.message
+        }
+        state.overlay = .sessions(list)
+    case .sessionOpened(let pane, let result, let jumpTo):
+        guard let index = state.chatIndex(id: pane) else { return [] }
+        switch result {
+        case .failure(let error): addNotice(&state, index: index, error.message)
+        case .success(let record):
+            state.chats[index].load(record)
+            if let jumpTo {
+                // Stored positions count only stored entries, which is all of a freshly loaded pane.
+                state.chats[index].jumpToEntry = min(jumpTo, max(0, record.entries.count - 1))
+            }
+            state.focus = .chat
+            return [.saveOpenPanes(state.chats.compactMap(\.sessionKey))]
+        }
+    case .storeFailed(let reason):
+        setNotice(&state, "chat history unavailable: \(reason) — chats go on without it")
+    default: break
+    }
+    return []
+}
+
+/// Builds the initial panes from the sessions that were open when the app last ran.
+public func restoreSessions(_ state: inout AppState, _ records: [SessionRecord]) {
+    guard !records.isEmpty else { return }
+    state.chats = records.prefix(AppState.maxChatPanes).enumerated().map { offset, record in
+        var pane = ChatPane(id: offset + 1)
+        pane.load(record)
+        return pane
+    }
+    state.nextChatID = state.chats.count + 1
+    state.activeChat = 0
+}
+
+extension String {
+    func replacingNewlinesWithSpaces() -> String { String(map { $0 == "\n" ? " " : $0 }) }
+}

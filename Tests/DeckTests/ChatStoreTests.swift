@@ -1,0 +1,141 @@
+import Foundation
+import DeckCore
+import DeckStore
+import OllamaKit
+import Testing
+
+@Suite("Chat store (SQLite)")
+struct ChatStoreTests {
+    func freshStore() throws -> ChatStore {
+        try ChatStore(path: NSTemporaryDirectory() + "deck-store-\(UUID().uuidString).sqlite")
+    }
+
+    func header(_ key: String, _ title: String, at seconds: Double = 0) -> SessionHeader {
+        SessionHeader(key: key, title: title, model: "qwen3:8b", system: "Be brief.", options: ["temperature": .number(0.2)],
+                      updatedAt: Date(timeIntervalSince1970: 1_790_000_000 + seconds))
+    }
+
+    @Test("a session round-trips with thinking, images, metrics and options; reopening survives a new connection")
+    func roundTrip() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "天空"))
+        var user = ChatEntry(role: .user, content: "天空为什么是蓝色的？")
+        user.images = [AttachedImage(name: "sky.png", byteCount: 1234, width: 8, height: 6, format: "PNG", base64: "AAAA")]
+        try store.save(user, session: "s1", position: 0, complete: true)
+        var reply = ChatEntry(role: .assistant, content: "因为瑞利散射。", thinking: "用户问天空。",
+                              metrics: GenerationMetrics(evalCount: 7, evalDuration: 70_000_000))
+        reply.timeToFirstToken = 0.25
+        try store.save(reply, session: "s1", position: 1, complete: true)
+        let reopened = try ChatStore(path: store.path)
+        let record = try #require(try reopened.session("s1"))
+        #expect(record.summary.title == "天空")
+        #expect(record.system == "Be brief.")
+        #expect(record.options == ["temperature": .number(0.2)])
+        #expect(record.entries.map(\.content) == ["天空为什么是蓝色的？", "因为瑞利散射。"])
+        #expect(record.entries[1].thinking == "用户问天空。")
+        #expect(record.entries[1].metrics?.evalCount == 7)
+        #expect(record.entries[1].timeToFirstToken == 0.25)
+        #expect(record.entries[0].images.first?.label == "sky.png · 1.2 KB · PNG · 8×6")
+        #expect(record.entries[1].interruption == nil)
+    }
+
+    @Test("an incomplete reply (the process died) comes back marked interrupted")
+    func partialReply() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "x"))
+        try store.save(ChatEntry(role: .assistant, content: "half a rep"), session: "s1", position: 0, complete: false)
+        let entry = try #require(try store.session("s1")?.entries.first)
+        #expect(entry.content == "half a rep")
+        #expect(entry.interruption == "interrupted (the app stopped)")
+    }
+
+    @Test("full-text search finds Chinese and English, short queries too, and newest sessions first")
+    func search() throws {
+        let store = try freshStore()
+        try store.save(header("old", "old", at: 0))
+        try store.save(header("new", "new", at: 100))
+        try store.save(ChatEntry(role: .assistant, content: "天空之所以是蓝色的，是因为瑞利散射。"), session: "old", position: 0, complete: true)
+        try store.save(ChatEntry(role: .user, content: "Tell me about Rayleigh scattering"), session: "new", position: 0, complete: true)
+        try store.save(ChatEntry(role: .assistant, content: "瑞利散射 explains it."), session: "new", position: 1, complete: true)
+        let hits = try store.search("瑞利散射")
+        #expect(hits.map(\.sessionKey) == ["new", "old"])
+        #expect(try store.search("rayleigh").map(\.position) == [0])
+        #expect(try store.search("瑞利").count == 2)  // under three characters: LIKE
+        #expect(try store.search("nothing like this").isEmpty)
+        #expect(hits.last?.snippet.contains("瑞利散射") == true)
+    }
+
+    @Test("truncate, rename, delete, and the open panes list")
+    func management() throws {
+        let store = try freshStore()
+        try store.save(header("a", "A"))
+        try store.save(header("b", "B"))
+        for position in 0..<4 {
+            try store.save(ChatEntry(role: .user, content: "m\(position)"), session: "a", position: position, complete: true)
+        }
+        try store.truncate(session: "a", from: 2)
+        #expect(try store.session("a")?.entries.count == 2)
+        try store.rename(session: "a", to: "Renamed")
+        #expect(try store.sessions().contains { $0.title == "Renamed" && $0.messageCount == 2 })
+        try store.setOpenSessions(["b", "a"])
+        #expect(try store.openSessions().map(\.summary.key) == ["b", "a"])
+        try store.delete(session: "a")
+        #expect(try store.session("a") == nil)
+        #expect(try store.openSessions().map(\.summary.key) == ["b"])
+        #expect(try store.search("m1").isEmpty)
+    }
+
+    @Test("a corrupt database file is a clear error, not a crash")
+    func corrupt() throws {
+        let path = NSTemporaryDirectory() + "deck-corrupt-\(UUID().uuidString).sqlite"
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { _ = try ChatStore(path: path) }
+    }
+}
+
+@Suite("Chat persistence: update logic")
+struct ChatPersistenceUpdateTests {
+    @Test("the first message creates a session and saves the prompt; ticks save partial replies; the end saves the reply")
+    func effects() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "你好" { press(&state, .character(character)) }
+        let effects = press(&state, .enter)
+        let key = state.chat.sessionKey
+        #expect(key != nil)
+        #expect(effects.contains { if case .saveSession(let header) = $0 { return header.title == "你好" } else { return false } })
+        #expect(effects.contains(.saveEntry(session: key!, position: 0, entry: ChatEntry(role: .user, content: "你好"), complete: true)))
+        #expect(effects.contains(.saveOpenPanes([key!])))
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("半"), done: false)))
+        let tick = update(&state, .ticked(epoch.addingTimeInterval(1)))
+        #expect(tick.contains { if case .saveEntry(_, 1, let entry, false) = $0 { return entry.content == "半" } else { return false } })
+        let done = update(&state, .chatFinished(pane: 1, nil))
+        #expect(done.contains { if case .saveEntry(_, 1, _, true) = $0 { return true } else { return false } })
+    }
+
+    @Test("notices are not stored and do not shift stored positions")
+    func positions() {
+        var pane = ChatPane(id: 1)
+        pane.entries = [ChatEntry(role: .user, content: "a"), ChatEntry(role: .notice, content: "n"), ChatEntry(role: .assistant, content: "b")]
+        #expect(pane.storedPosition(of: 2) == 1)
+    }
+
+    @Test("the session list opens, searches, renames and deletes (default No)")
+    func sessionList() {
+        var state = loadedState()
+        state.focus = .chat
+        #expect(press(&state, .control("s")) == [.listSessions])
+        let sessions = [SessionSummary(key: "k1", title: "One", model: "qwen3:8b", updatedAt: epoch, messageCount: 2)]
+        _ = update(&state, .sessionsListed(.success(sessions)))
+        press(&state, .character("D"))
+        #expect(press(&state, .enter).isEmpty)  // default No
+        press(&state, .character("D"))
+        #expect(press(&state, .character("y")) == [.deleteSession("k1"), .listSessions])
+        press(&state, .character("/"), .character("瑞"))
+        let hit = SearchHit(sessionKey: "k1", sessionTitle: "One", position: 3, snippet: "…瑞利…")
+        _ = update(&state, .searchFinished(query: "瑞", .success([hit])))
+        press(&state, .enter)
+        #expect(press(&state, .enter) == [.openSession(key: "k1", pane: 1, jumpTo: 3)])
+        #expect(state.overlay == nil)
+    }
+}
