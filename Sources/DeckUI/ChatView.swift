@@ -9,11 +9,20 @@ import TermUI
 
 /// The chat pane: the transcript (wrapped to the pane, following the stream), stats and the prompt.
 enum ChatView {
-    /// One wrapped line of the transcript.
+    /// One wrapped line of the transcript: styled runs, indented.
     struct Line {
-        var text: String
-        var style: Style
+        var spans: [Span]
         var indent: Int = 0
+
+        init(text: String, style: Style, indent: Int = 0) {
+            self.spans = [Span(text: text, style: style)]
+            self.indent = indent
+        }
+
+        init(spans: [Span], indent: Int) {
+            self.spans = spans
+            self.indent = indent
+        }
     }
 
     /// Draws every chat pane: side by side when each gets 30 columns, else as tabs.
@@ -82,8 +91,10 @@ enum ChatView {
                 start = max(0, end - transcriptRect.height)
             }
             for (i, line) in lines[start..<end].enumerated() {
-                buffer.put(line.text, x: transcriptRect.x + line.indent, y: transcriptRect.y + i, style: line.style,
-                           maxX: transcriptRect.maxX)
+                var x = transcriptRect.x + line.indent
+                for span in line.spans {
+                    x = buffer.put(span.text, x: x, y: transcriptRect.y + i, style: span.style, maxX: transcriptRect.maxX)
+                }
             }
             if chat.scrollBack > 0 {
                 let marker = " ↓ \(chat.scrollBack) more · End follows "
@@ -159,8 +170,10 @@ enum ChatView {
             if entry.content.isEmpty && isLast && chat.isStreaming && entry.thinking.isEmpty {
                 lines.append(Line(text: "…", style: Style(.dim)))
             }
-            for line in TextWrap.wrap(entry.content, width: textWidth) where !entry.content.isEmpty {
-                lines.append(Line(text: line, style: .normal, indent: 2))
+            if !entry.content.isEmpty {
+                for spans in MarkdownRenderer.render(entry.content, width: textWidth) {
+                    lines.append(Line(spans: spans, indent: 2))
+                }
             }
             if let interruption = entry.interruption {
                 lines.append(Line(text: "⏹ " + interruption, style: Style(.warning), indent: 2))

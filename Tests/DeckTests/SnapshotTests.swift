@@ -148,3 +148,58 @@ struct ChatSnapshotTests {
         assertSnapshot(DashboardView.render(state).buffer, named: "compare-120x40")
     }
 }
+
+@Suite("Markdown in replies")
+struct MarkdownSnapshotTests {
+    static let reply = """
+        # 天空为什么是蓝色的
+
+        **Rayleigh scattering**: short wavelengths scatter *more*; see `λ⁻⁴`.
+
+        - 蓝光散射得更多
+        - Sunsets look red because light travels through more air, and this line is long enough to wrap.
+        1. First
+        2. Second
+
+        > A quote, dimmed.
+
+        | 颜色 | wavelength |
+        |------|-----------:|
+        | 蓝 | 450 nm |
+        | red | 700 nm |
+
+        ```swift
+        let sky = "blue"
+        ```
+        """
+
+    @Test("headings, emphasis, lists, quotes, tables and code fences at 120×40")
+    func markdown() {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(Self.reply), done: false)))
+        _ = update(&state, .chatFinished(pane: 1, nil))
+        let buffer = DashboardView.render(state).buffer
+        assertSnapshot(buffer, named: "markdown-120x40")
+        let text = buffer.text
+        #expect(!text.contains("**"))
+        #expect(!text.contains("# 天空"))
+        #expect(text.contains("• 蓝光散射得更多"))
+        #expect(text.contains("颜色 │ wavelength"))
+        #expect(text.contains("│ let sky = \"blue\""))
+    }
+
+    @Test("an unclosed marker mid-stream shows as typed")
+    func unclosed() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("so **bol"), done: false)))
+        #expect(DashboardView.render(state).buffer.text.contains("so **bol"))
+    }
+}
