@@ -98,3 +98,42 @@ extension String {
     /// Pasted text keeps its line breaks, normalised to `\n`.
     func replacingCRLF() -> String { String(map { $0 == "\r\n" || $0 == "\r" ? "\n" : $0 }) }
 }
+
+extension TextInput {
+    /// The text wrapped into lines of at most `width` cells (explicit newlines start new lines),
+    /// and the cursor's line and column in them.
+    public func wrapped(width: Int) -> (lines: [String], cursorLine: Int, cursorColumn: Int) {
+        guard width > 0 else { return ([""], 0, 0) }
+        var lines: [String] = [""]
+        var used = 0
+        var cursorLine = 0
+        var cursorColumn = 0
+        for (index, character) in text.enumerated() {
+            if index == cursor {
+                cursorLine = lines.count - 1
+                cursorColumn = used
+            }
+            if character == "\n" {
+                lines.append("")
+                used = 0
+                continue
+            }
+            let w = DisplayWidth.width(of: character)
+            if used + w > width {
+                lines.append("")
+                used = 0
+            }
+            lines[lines.count - 1].append(character)
+            used += w
+        }
+        if cursor >= text.count {
+            if used >= width {
+                lines.append("")
+                used = 0
+            }
+            cursorLine = lines.count - 1
+            cursorColumn = used
+        }
+        return (lines, cursorLine, cursorColumn)
+    }
+}

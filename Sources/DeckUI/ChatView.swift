@@ -61,7 +61,11 @@ enum ChatView {
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")
         guard inner.height >= 2, inner.width >= 4 else { return nil }
         let pendingRows = min(chat.pendingImages.count, max(0, inner.height - 3))
-        let (upper, inputRect) = inner.splitBottom(1)
+        // The prompt grows to five lines as it wraps (Chinese wraps by cells), then scrolls.
+        let promptWidth = max(1, inner.width - 2)
+        let wrappedInput = chat.input.wrapped(width: promptWidth)
+        let inputRows = min(5, wrappedInput.lines.count, max(1, inner.height - 2))
+        let (upper, inputRect) = inner.splitBottom(inputRows)
         let (transcriptRect, pendingRect) = upper.splitBottom(pendingRows)
 
         if chat.model == nil && chat.entries.isEmpty {
@@ -106,15 +110,17 @@ enum ChatView {
             buffer.put("🖼 " + image.label, x: pendingRect.x, y: pendingRect.y + i, style: Style(.accent), maxX: pendingRect.maxX)
         }
 
-        let prompt = "› "
-        let x = buffer.put(prompt, x: inputRect.x, y: inputRect.y, style: Style(.accent, [.bold]))
-        let field = chat.input.visible(width: inputRect.maxX - x)
+        let x = buffer.put("› ", x: inputRect.x, y: inputRect.y, style: Style(.accent, [.bold]))
         if chat.input.isEmpty && !focused {
             buffer.put(chat.model == nil ? "" : "Tab here to type", x: x, y: inputRect.y, style: Style(.dim), maxX: inputRect.maxX)
-        } else {
-            buffer.put(field.text, x: x, y: inputRect.y, style: Style(.userText), maxX: inputRect.maxX)
+            return nil
         }
-        return focused ? DashboardView.Cursor(x: x + field.cursorColumn, y: inputRect.y) : nil
+        let firstShown = max(0, min(wrappedInput.cursorLine - inputRows + 1, wrappedInput.lines.count - inputRows))
+        for (row, line) in wrappedInput.lines.dropFirst(firstShown).prefix(inputRows).enumerated() {
+            buffer.put(line, x: x, y: inputRect.y + row, style: Style(.userText), maxX: inputRect.maxX)
+        }
+        let cursor = DashboardView.Cursor(x: x + wrappedInput.cursorColumn, y: inputRect.y + wrappedInput.cursorLine - firstShown)
+        return focused ? cursor : nil
     }
 
     static func statusLabel(_ chat: ChatPane) -> String {

@@ -53,6 +53,9 @@ struct RuntimeTests {
             #expect(reply.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) })
             #expect(await pump(loop, terminal) { screen(terminal).contains("tok/s") })
             #expect(terminal.frameCount < 200)  // bursts of chunks share frames
+            loop.inbox.post(.keyPressed(.control("y")))
+            #expect(await pump(loop, terminal) { !terminal.controlSequences.isEmpty })
+            #expect(terminal.controlSequences.first == OSC52.sequence(for: reply))
         }
     }
 

@@ -313,6 +313,23 @@ struct TextInputTests {
         #expect(input.cursorColumn == 3)
     }
 
+    @Test("the prompt wraps Chinese by cells and keeps newlines; the cursor follows")
+    func wrapping() {
+        var input = TextInput("天空蓝色的")
+        var wrapped = input.wrapped(width: 4)
+        #expect(wrapped.lines == ["天空", "蓝色", "的"])
+        #expect(wrapped.cursorLine == 2 && wrapped.cursorColumn == 2)
+        _ = input.handle(.home)
+        _ = input.handle(.right)
+        wrapped = input.wrapped(width: 4)
+        #expect(wrapped.cursorLine == 0 && wrapped.cursorColumn == 2)
+        input = TextInput()
+        _ = input.handle(.paste("line one\r\nline 二"))
+        #expect(input.text == "line one\nline 二")
+        #expect(input.wrapped(width: 40).lines == ["line one", "line 二"])
+        #expect(input.wrapped(width: 3).lines.allSatisfy { DisplayWidth.width(of: $0) <= 3 })
+    }
+
     @Test("the visible slice keeps the cursor in view")
     func scrolling() {
         let input = TextInput(String(repeating: "字", count: 20))
