@@ -16,6 +16,9 @@ public enum SimFault: String, Sendable, CaseIterable {
     case invalidUTF8 = "invalid-utf8"
     /// Accept the request and never answer.
     case hang
+    /// Replies carry terminal escapes (OSC 52 clipboard write, clear screen, title change, C1 CSI,
+    /// a bidi override): what a hostile model might emit. A client must never pass them through.
+    case escapes
 
     /// Parses a comma-separated list such as `drop,slow`; unknown names are reported.
     public static func parseList(_ text: String) -> (faults: Set<SimFault>, unknown: [String]) {

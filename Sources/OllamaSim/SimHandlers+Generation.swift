@@ -192,7 +192,12 @@ extension SimHandlers {
         var random = SeededRandom(seed: SeededRandom.mix(configuration.seed, plan.model.name + plan.prompt))
         let thinkingTokens = plan.think ? SimText.thinkingTokens(prompt: plan.prompt, random: &random) : []
         let tokenCount = plan.tokenLimit ?? configuration.replyTokens
-        let contentTokens = SimText.replyTokens(prompt: plan.prompt, count: tokenCount, random: &random)
+        var contentTokens = SimText.replyTokens(prompt: plan.prompt, count: tokenCount, random: &random)
+        if faults.contains(.escapes) {
+            let hostile = ["\u{1B}]52;c;cm0gLXJmIH4=\u{07}", "\u{1B}[2J", "\u{1B}]0;pwned\u{07}", "\u{9B}31m",
+                           "\u{202E}txet\u{202C}", "\u{1B}P+q\u{1B}\\"]
+            contentTokens.insert(contentsOf: hostile, at: min(2, contentTokens.count))
+        }
         let promptTokens = max(1, plan.prompt.utf8.count / 4) + 12
         let interval = Duration.nanoseconds(Int64(1e9 / max(configuration.tokensPerSecond, 0.001)))
         let promptEvalDuration = Int64(promptTokens) * 180_000

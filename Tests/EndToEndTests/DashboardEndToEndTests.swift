@@ -264,4 +264,30 @@ struct DashboardEndToEndTests {
         #expect(screen.contains("Chat 1/2") && screen.contains("Chat 2/2"))
         try again.send("C-q")
     }
+
+    @Test("escape sequences in model output never reach the terminal: they show as placeholders")
+    func terminalInjection() async throws {
+        let sim = try SimProcess(extraArguments: ["--fault", "escapes"])
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        let bytesFile = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
+        try tmux.pipePane(to: bytesFile)
+        try tmux.send("j", "j", "Enter")
+        try tmux.type("hello")
+        try tmux.send("Enter")
+        let (done, screen) = try await tmux.waitFor { $0.contains("tok/s") }
+        #expect(done, "no reply:\n\(screen)")
+        #expect(screen.contains("␛]52;c;"))
+        #expect(screen.contains("␛[2J"))
+        try await Task.sleep(for: .milliseconds(300))
+        let written = (try? Data(contentsOf: URL(fileURLWithPath: bytesFile))) ?? Data()
+        #expect(!written.isEmpty)
+        for forbidden in ["\u{1B}]52", "\u{1B}]0;pwned", "\u{1B}[2J", "\u{202E}", "\u{1B}P+q"] {
+            #expect(written.range(of: Data(forbidden.utf8)) == nil, "the pty received \(forbidden.debugDescription)")
+        }
+        #expect(written.range(of: Data([0xC2, 0x9B])) == nil, "the pty received a C1 CSI")
+        try tmux.send("C-q")
+    }
 }

@@ -182,6 +182,11 @@ final class TmuxSession {
         try shell(["tmux", "-L", socket, "send-keys", "-t", "main", "-l", text], captureOutput: false)
     }
 
+    /// Copies every byte the program writes to its pty into `path`.
+    func pipePane(to path: String) throws {
+        try shell(["tmux", "-L", socket, "pipe-pane", "-t", "main", "-o", "cat >> '\(path)'"], captureOutput: false)
+    }
+
     func capture() throws -> String {
         try shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", "main"])
     }
