@@ -141,12 +141,38 @@ enum ChatView {
         var blocks: [[Line]] = []
         var count = 0
         for (index, entry) in chat.entries.enumerated().reversed() {
-            let lines = entryLines(entry, width: width, isLast: index == chat.entries.count - 1, chat: chat)
+            // A very long entry is drawn from a tail big enough to fill what is needed, so a frame
+            // costs what is visible, not the size of the history.
+            let budget = max(4096, (needed - count + 4) * max(width, 8) * 4)
+            let lines = entryLines(tail(entry, bytes: budget), width: width, isLast: index == chat.entries.count - 1, chat: chat)
             blocks.append(lines)
             count += lines.count
             if count >= needed { break }
         }
         return blocks.reversed().flatMap { $0 }
+    }
+
+    /// The entry with its content and thinking cut to about their last `bytes` bytes, starting at a
+    /// line break where there is one, behind a "…" marker.
+    static func tail(_ entry: ChatEntry, bytes: Int) -> ChatEntry {
+        var entry = entry
+        entry.content = tailText(entry.content, bytes: bytes)
+        entry.thinking = tailText(entry.thinking, bytes: bytes)
+        return entry
+    }
+
+    static func tailText(_ text: String, bytes: Int) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > bytes else { return text }
+        var start = utf8.index(utf8.endIndex, offsetBy: -bytes)
+        while start < utf8.endIndex, (utf8[start] & 0xC0) == 0x80 {
+            start = utf8.index(after: start)
+        }
+        let rest = text[start...]
+        if let newline = rest.firstIndex(of: "\n"), rest.distance(from: rest.startIndex, to: newline) < 2048 {
+            return "…" + rest[newline...]
+        }
+        return "…" + rest
     }
 
     static func entryLines(_ entry: ChatEntry, width: Int, isLast: Bool, chat: ChatPane) -> [Line] {

@@ -203,3 +203,28 @@ struct MarkdownSnapshotTests {
         #expect(DashboardView.render(state).buffer.text.contains("so **bol"))
     }
 }
+
+@Suite("Long histories")
+struct LongHistoryTests {
+    @Test("a 10 MB reply draws its last lines, the same as a short one ending the same way")
+    func tailRendering() {
+        let ending = "\n\n最后一段：天空是蓝色的。\nThe end."
+        func frame(_ filler: Int) -> String {
+            var state = loadedState()
+            state.width = 120
+            state.height = 40
+            press(&state, .enter)
+            for character in "hi" { press(&state, .character(character)) }
+            press(&state, .enter)
+            let body = String(repeating: "长文本 long text line\n", count: filler) + ending
+            _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
+            _ = update(&state, .chatFinished(pane: 1, nil))
+            return DashboardView.render(state).buffer.text
+        }
+        let big = frame(350_000)  // about 10 MB
+        let small = frame(40)
+        #expect(big.contains("The end."))
+        let tailRows = { (text: String) in text.split(separator: "\n").suffix(8).joined(separator: "\n") }
+        #expect(tailRows(big) == tailRows(small))
+    }
+}
