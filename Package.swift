@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .library(name: "OllamaKit", targets: ["OllamaKit"]),
         .library(name: "OllamaSim", targets: ["OllamaSim"]),
+        // The dashboard's pure layers, for the benchmarks package (Benchmarks/).
+        .library(name: "DeckCore", targets: ["DeckCore"]),
+        .library(name: "DeckUI", targets: ["DeckUI"]),
+        .library(name: "TermUI", targets: ["TermUI"]),
         .executable(name: "ollama-deck", targets: ["ollama-deck"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
     ],

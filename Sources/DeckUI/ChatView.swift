@@ -240,19 +240,8 @@ enum OverlayView {
             buffer.put("y quit   any other key stays (default)", x: inner.x + 1, y: inner.y + 2, style: Style(.dim), maxX: inner.maxX)
             return nil
         case .pullPrompt(let input, let error):
-            let rect = centered(width: 56, height: 6, in: buffer.bounds)
-            let inner = buffer.drawBox(rect, title: "Pull a model", focused: true)
-            guard inner.height >= 3 else { return nil }
-            buffer.put("name[:tag], e.g. llama3.2 or qwen3:8b", x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
-            let x = buffer.put("› ", x: inner.x + 1, y: inner.y + 1, style: Style(.accent, [.bold]))
-            let field = input.visible(width: inner.maxX - x - 1)
-            buffer.put(field.text, x: x, y: inner.y + 1, style: Style(.userText), maxX: inner.maxX)
-            if let error {
-                buffer.put(error, x: inner.x + 1, y: inner.y + 2, style: Style(.error), maxX: inner.maxX)
-            } else {
-                buffer.put("Enter pull   Esc cancel", x: inner.x + 1, y: inner.y + 2, style: Style(.dim), maxX: inner.maxX)
-            }
-            return DashboardView.Cursor(x: x + field.cursorColumn, y: inner.y + 1)
+            return drawPrompt(&buffer, title: "Pull a model", hint: "name[:tag], e.g. llama3.2 or qwen3:8b", input: input,
+                              error: error, footer: "Enter pull   Esc cancel", width: 56)
         case .prompt(let prompt):
             return drawPrompt(&buffer, title: prompt.title, hint: prompt.hint, input: prompt.input, error: prompt.error,
                               footer: "Enter ok   Esc cancel")
@@ -340,9 +329,10 @@ enum OverlayView {
     }
 
     static func drawPrompt(
-        _ buffer: inout CellBuffer, title: String, hint: String, input: TextInput, error: String?, footer: String
+        _ buffer: inout CellBuffer, title: String, hint: String, input: TextInput, error: String?, footer: String,
+        width: Int = 60
     ) -> DashboardView.Cursor? {
-        let rect = centered(width: 60, height: 6, in: buffer.bounds)
+        let rect = centered(width: width, height: 6, in: buffer.bounds)
         let inner = buffer.drawBox(rect, title: title, focused: true)
         guard inner.height >= 3 else { return nil }
         buffer.put(hint, x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)

@@ -13,12 +13,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await withClient(server) { client in
             let models = try await client.listModels()
-            if json {
-                let encoder = OllamaJSON.makeEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                printOut(String(decoding: try encoder.encode(models), as: UTF8.self) + "\n")
-                return
-            }
+            if json { return try printJSON(models) }
             let now = Date()
             printOut(formatTable(
                 ["NAME", "ID", "SIZE", "MODIFIED"],
@@ -37,12 +32,7 @@ struct PsCommand: AsyncParsableCommand {
     func run() async throws {
         try await withClient(server) { client in
             let models = try await client.runningModels()
-            if json {
-                let encoder = OllamaJSON.makeEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                printOut(String(decoding: try encoder.encode(models), as: UTF8.self) + "\n")
-                return
-            }
+            if json { return try printJSON(models) }
             let now = Date()
             printOut(formatTable(
                 ["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"],
@@ -70,12 +60,7 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await withClient(server) { client in
             let show = try await client.show(model: model)
-            if json {
-                let encoder = OllamaJSON.makeEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                printOut(String(decoding: try encoder.encode(show), as: UTF8.self) + "\n")
-                return
-            }
+            if json { return try printJSON(show) }
             if modelfile { printOut(show.modelfile); return }
             if parameters { printOut(show.parameters + "\n"); return }
             if template { printOut(show.template + "\n"); return }
@@ -104,4 +89,11 @@ struct CopyCommand: AsyncParsableCommand {
             printOut("copied '\(source)' to '\(destination)'\n")
         }
     }
+}
+
+/// Prints a value as pretty, key-sorted JSON on stdout.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = OllamaJSON.makeEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    printOut(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
 }

@@ -25,9 +25,7 @@ struct DashboardEndToEndTests {
         defer { tmux.kill() }
         let (listed, first) = try await tmux.waitFor { $0.contains("qwen3:8b") && $0.contains("online") }
         #expect(listed, "models never appeared:\n\(first)")
-        try tmux.send("j", "j", "Enter")  // llama3.2 (no thinking), then chat
-        try tmux.type("天空为什么是蓝色的？")
-        try tmux.send("Enter")
+        try tmux.chatWithLlama("天空为什么是蓝色的？")
         let (replied, screen) = try await tmux.waitFor { $0.contains("tok/s") }
         #expect(replied, "no reply stats:\n\(screen)")
         #expect(screen.contains("瑞利散射") || screen.contains("羊驼") || screen.contains("Ollama"))
@@ -274,9 +272,7 @@ struct DashboardEndToEndTests {
         #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
         let bytesFile = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
         try tmux.pipePane(to: bytesFile)
-        try tmux.send("j", "j", "Enter")
-        try tmux.type("hello")
-        try tmux.send("Enter")
+        try tmux.chatWithLlama("hello")
         let (done, screen) = try await tmux.waitFor { $0.contains("tok/s") }
         #expect(done, "no reply:\n\(screen)")
         #expect(screen.contains("␛]52;c;"))

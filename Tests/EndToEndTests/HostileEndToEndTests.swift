@@ -66,9 +66,7 @@ struct HostileEndToEndTests {
         let tmux = try startDeck(sim, extra: "-H 'X-Secret: hunter2-header'", environment: ["OLLAMA_API_KEY": "sk-very-secret-key"])
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
-        try tmux.send("j", "j", "Enter")
-        try tmux.type("hi")
-        try tmux.send("Enter")
+        try tmux.chatWithLlama("hi")
         #expect(try await tmux.waitFor { $0.contains("tok/s") }.0)
         try tmux.type("/export \(export)")
         try tmux.send("Enter")
@@ -94,9 +92,7 @@ struct HostileEndToEndTests {
         defer { tmux.kill() }
         let (warned, screen) = try await tmux.waitFor { $0.contains("chat history unavailable") }
         #expect(warned, "no warning:\n\(screen)")
-        try tmux.send("j", "j", "Enter")
-        try tmux.type("hi")
-        try tmux.send("Enter")
+        try tmux.chatWithLlama("hi")
         #expect(try await tmux.waitFor { $0.contains("tok/s") }.0)
         try tmux.send("C-q")
     }
@@ -108,9 +104,7 @@ struct HostileEndToEndTests {
         let tmux = try startDeck(sim)
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
-        try tmux.send("j", "j", "Enter")
-        try tmux.type("hi")
-        try tmux.send("Enter")
+        try tmux.chatWithLlama("hi")
         let (failed, screen) = try await tmux.waitFor { $0.contains("exceeded") }
         #expect(failed, "no error for the long line:\n\(screen)")
         #expect(screen.contains("[error]"))

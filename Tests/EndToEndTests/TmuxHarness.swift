@@ -182,6 +182,13 @@ final class TmuxSession {
         try shell(["tmux", "-L", socket, "send-keys", "-t", "main", "-l", text], captureOutput: false)
     }
 
+    /// From the Models pane: select llama3.2 (third row), open a chat with it, and send `prompt`.
+    func chatWithLlama(_ prompt: String) throws {
+        try send("j", "j", "Enter")
+        try type(prompt)
+        try send("Enter")
+    }
+
     /// Copies every byte the program writes to its pty into `path`.
     func pipePane(to path: String) throws {
         try shell(["tmux", "-L", socket, "pipe-pane", "-t", "main", "-o", "cat >> '\(path)'"], captureOutput: false)
