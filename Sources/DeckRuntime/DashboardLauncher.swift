@@ -25,6 +25,8 @@ public struct DashboardOptions: Sendable {
     public var noColor = false
     /// Where stderr goes while the screen is active.
     public var logFile: String?
+    /// Seconds without progress before a pull is marked stalled.
+    public var stallSeconds: Double = 30
     /// The chat store; nil uses `$XDG_DATA_HOME/ollama-deck/chats.sqlite`.
     public var storePath: String?
     public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -73,6 +75,7 @@ public enum DashboardLauncher {
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
             canOfferDemo: demoServer == nil)
         state.utcOffsetSeconds = localUTCOffset()
+        state.stallSeconds = options.stallSeconds
         if let notice {
             state.notice = notice
             state.noticeAt = state.now

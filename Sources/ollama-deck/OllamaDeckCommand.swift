@@ -40,6 +40,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-file"), help: "Where stderr goes while the screen is active.")
     var logFile: String?
 
+    @Option(name: .customLong("stall-seconds"), help: "Seconds without progress before a pull is marked stalled.")
+    var stallSeconds: Double = 30
+
     @Option(name: .customLong("chat-store"), help: "The chat history database (default: $XDG_DATA_HOME/ollama-deck/chats.sqlite).")
     var chatStore: String?
 
@@ -48,6 +51,7 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ValidationError("header '\(header)' is not of the form 'Name: value'")
         }
         if demo, host != nil { throw ValidationError("--demo and --host cannot be used together") }
+        if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
     }
 
     func run() async throws {
@@ -58,6 +62,7 @@ struct DashboardCommand: AsyncParsableCommand {
         options.noColor = noColor
         options.logFile = logFile
         options.storePath = chatStore
+        options.stallSeconds = stallSeconds
         let code = await DashboardLauncher.run(options)
         if code != 0 { throw ExitCode(code) }
     }

@@ -126,4 +126,18 @@ struct HostileEndToEndTests {
         #expect(filtered, "filter did not narrow the list:\n\(after)")
         try tmux.send("Escape", "q")
     }
+
+    @Test("a non-UTF-8 locale falls back to C.UTF-8: Chinese still draws")
+    func posixLocale() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let store = NSTemporaryDirectory() + "deck-locale-\(UUID().uuidString).sqlite"
+        let tmux = try TmuxSession(command: "env LC_ALL=POSIX LANG= '\(Self.deck)' --host \(sim.url) --chat-store '\(store)'")
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        try tmux.chatWithLlama("你好")
+        let (drawn, screen) = try await tmux.waitFor { $0.contains("› 你好") && $0.contains("tok/s") }
+        #expect(drawn, "Chinese not drawn under LC_ALL=POSIX:\n\(screen)")
+        try tmux.send("C-q")
+    }
 }
