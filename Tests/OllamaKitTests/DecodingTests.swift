@@ -115,6 +115,15 @@ struct DecodingTests {
         }
     }
 
+    @Test("a chunk whose text says \"error\" is still a value, and a real error line is still an error")
+    func errorWordInContent() {
+        let lines = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\\\"error\\\"\"},\"done\":false}\n"
+            + "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"x\"},\"done\":false,\"error\":\"boom\"}\n"
+        let result = decodeStream(Array(lines.utf8), as: ChatResponse.self)
+        #expect(result.values.map(\.message.content) == ["\"error\""])
+        #expect(result.error == .stream(message: "boom"))
+    }
+
     @Test("a malformed line is a typed error naming the text")
     func malformedLine() {
         let result = decodeStream(Array("{\"status\":\"a\"}\nnot json\n".utf8), as: ProgressResponse.self)

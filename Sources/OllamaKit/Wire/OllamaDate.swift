@@ -10,7 +10,13 @@ import Foundation
 public enum OllamaDate {
     /// Parses `2025-05-10T08:06:48.639712648-07:00`, `2026-08-21T18:02:11Z`, `0001-01-01T00:00:00Z` and the like.
     public static func parse(_ text: String) -> Date? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        if let date = text.withUTF8({ parse(bytes: $0) }) { return date }
+        return nil
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        let utf8 = bytes
         // Accept a lower-case t/z and a space separator, as Go's parser does not but proxies might.
         guard utf8.count >= 20 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
@@ -23,10 +29,11 @@ public enum OllamaDate {
             }
             return value
         }
-        if utf8[10] == UInt8(ascii: "t") || utf8[10] == UInt8(ascii: " ") { utf8[10] = UInt8(ascii: "T") }
+        let separator = utf8[10]
         guard let year = digits(0, 4), utf8[4] == UInt8(ascii: "-"),
             let month = digits(5, 2), utf8[7] == UInt8(ascii: "-"),
-            let day = digits(8, 2), utf8[10] == UInt8(ascii: "T"),
+            let day = digits(8, 2),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
             let hour = digits(11, 2), utf8[13] == UInt8(ascii: ":"),
             let minute = digits(14, 2), utf8[16] == UInt8(ascii: ":"),
             let second = digits(17, 2),

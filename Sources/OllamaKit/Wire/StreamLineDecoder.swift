@@ -15,6 +15,11 @@ public struct StreamLineDecoder<Element: Decodable & StreamTerminating> {
     public init() {}
 
     public mutating func decode(_ line: [UInt8]) throws -> Element {
+        // Most lines carry no "error" key at all: decode them straight, without the wrapper.
+        if !Self.mentionsError(line), let value = try? decoder.decode(Element.self, from: Data(line)) {
+            if value.isTerminal { sawTerminal = true }
+            return value
+        }
         let parsed: StreamLine<Element>
         do {
             parsed = try decoder.decode(StreamLine<Element>.self, from: Data(line))
@@ -34,6 +39,23 @@ public struct StreamLineDecoder<Element: Decodable & StreamTerminating> {
         }
         if value.isTerminal { sawTerminal = true }
         return value
+    }
+
+    /// True when the bytes contain `"error"` (a quoted key or value).
+    static func mentionsError(_ line: [UInt8]) -> Bool {
+        let needle: [UInt8] = Array("\"error\"".utf8)
+        guard line.count >= needle.count else { return false }
+        var i = 0
+        let last = line.count - needle.count
+        while i <= last {
+            if line[i] == 0x22, line[i + 1] == needle[1], line[i + 6] == 0x22,
+                line[i + 2] == needle[2], line[i + 3] == needle[3], line[i + 4] == needle[4], line[i + 5] == needle[5]
+            {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 
     static func snippet(_ line: [UInt8]) -> String {
