@@ -212,11 +212,12 @@ struct DashboardEndToEndTests {
         #expect(screen.contains("success"))
     }
 
-    @Test("compare mode: two panes stream at once; Esc stops the focused one, the other finishes")
+    @Test("compare mode: two panes stream at once; Esc stops the focused one, the other finishes; both come back after a restart")
     func compareMode() async throws {
         let sim = try SimProcess(extraArguments: ["--token-rate", "10", "--reply-tokens", "60"])
         defer { sim.stop() }
-        let tmux = try startDeck(sim, width: 140, height: 40)
+        let store = Self.freshStorePath()
+        let tmux = try startDeck(sim, width: 140, height: 40, store: store)
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
         try tmux.send("j", "j", "Enter")  // llama3.2 in pane 1
@@ -232,6 +233,15 @@ struct DashboardEndToEndTests {
         #expect(result, "expected one stopped and one finished pane:\n\(screen)")
         try tmux.send("C-q")
         try tmux.send("y")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+        tmux.kill()
+        let again = try startDeck(sim, width: 140, height: 40, store: store)
+        defer { again.kill() }
+        let (back, restored) = try await again.waitFor {
+            $0.contains("Chat 1/2") && $0.contains("Chat 2/2") && $0.contains("stopped") && $0.contains("tok/s")
+        }
+        #expect(back, "the two panes did not come back:\n\(restored)")
+        try again.send("C-q")
     }
 
     @Test("kill -9 mid-stream loses no completed message and keeps the partial reply; compare panes come back")
