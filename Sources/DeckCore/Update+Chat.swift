@@ -147,25 +147,24 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
 
 func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
     guard let index = state.chatIndex(id: pane), state.chats[index].streamEffect != nil,
-        var entry = state.chats[index].entries.last, entry.role == .assistant
+        let last = state.chats[index].entries.indices.last, state.chats[index].entries[last].role == .assistant
     else { return }
-    var pane = state.chats[index]
+    // Mutate the reply in place: copying it out and back would copy the whole text on every token.
     if let thinking = chunk.message.thinking, !thinking.isEmpty {
-        entry.thinking += thinking
-        pane.status = .thinking
+        state.chats[index].entries[last].thinking += thinking
+        state.chats[index].status = .thinking
     }
     let content = chunk.message.content
     if !content.isEmpty {
-        splitThinkTags(&entry, content)
-        if !entry.content.isEmpty, pane.firstTokenAt == nil {
-            pane.firstTokenAt = state.now
-            entry.timeToFirstToken = pane.sentAt.map { state.now.timeIntervalSince($0) }
+        splitThinkTags(&state.chats[index].entries[last], content)
+        let hasContent = !state.chats[index].entries[last].content.isEmpty
+        if hasContent, state.chats[index].firstTokenAt == nil {
+            state.chats[index].firstTokenAt = state.now
+            state.chats[index].entries[last].timeToFirstToken = state.chats[index].sentAt.map { state.now.timeIntervalSince($0) }
         }
-        pane.status = entry.content.isEmpty ? .thinking : .streaming
+        state.chats[index].status = hasContent ? .streaming : .thinking
     }
-    if chunk.done { entry.metrics = chunk.metrics }
-    pane.entries[pane.entries.count - 1] = entry
-    state.chats[index] = pane
+    if chunk.done { state.chats[index].entries[last].metrics = chunk.metrics }
 }
 
 /// Older models put their reasoning in the content between `<think>` and `</think>`: move it to

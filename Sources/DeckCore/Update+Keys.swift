@@ -175,7 +175,7 @@ func move(_ state: inout AppState, _ action: Action) {
     case .models:
         let visible = state.visibleModels
         guard !visible.isEmpty else { return }
-        let current = state.selectedModelIndex ?? 0
+        let current = visible.firstIndex { $0.name == state.selectedModel } ?? 0
         let target = moved(current, action, count: visible.count, page: page)
         state.selectedModel = visible[target].name
     case .running:

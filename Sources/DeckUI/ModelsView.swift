@@ -50,7 +50,8 @@ enum ModelsView {
                 model.details.family, Format.age(of: model.modifiedAt, now: state.now),
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
-        buffer.drawTable(tableRect, columns: columns, rows: rows, selected: state.selectedModelIndex, scroll: 0, focused: focused)
+        let selected = visible.firstIndex { $0.name == state.selectedModel }  // the list is filtered and sorted once per frame
+        buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected, scroll: 0, focused: focused)
         return cursor
     }
 }
