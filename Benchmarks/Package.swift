@@ -11,9 +11,29 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The states and inputs the benchmarks and the profiling driver share.
+        .target(
+            name: "BenchFixtures",
+            dependencies: [
+                .product(name: "OllamaKit", package: "ollama-deck"),
+                .product(name: "DeckCore", package: "ollama-deck"),
+                .product(name: "DeckUI", package: "ollama-deck"),
+            ]
+        ),
+        // Runs one workload a fixed number of times, for valgrind --tool=callgrind (scripts/profile.sh).
+        .executableTarget(
+            name: "deck-profile",
+            dependencies: [
+                "BenchFixtures",
+                .product(name: "OllamaKit", package: "ollama-deck"),
+                .product(name: "DeckCore", package: "ollama-deck"),
+                .product(name: "DeckUI", package: "ollama-deck"),
+            ]
+        ),
         .executableTarget(
             name: "DeckBenchmarks",
             dependencies: [
+                "BenchFixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "OllamaKit", package: "ollama-deck"),
                 .product(name: "DeckCore", package: "ollama-deck"),

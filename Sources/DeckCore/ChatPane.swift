@@ -4,28 +4,44 @@ import FoundationEssentials
 import Foundation
 #endif
 import OllamaKit
+import Synchronization
 
 /// One entry of a chat transcript.
 public struct ChatEntry: Sendable, Equatable {
     public enum Role: String, Sendable, Equatable { case user, assistant, system, notice }
-    public var role: Role
-    public var content: String
-    public var thinking: String
-    public var metrics: GenerationMetrics?
+    public var role: Role { didSet { touch() } }
+    public var content: String { didSet { touch() } }
+    public var thinking: String { didSet { touch() } }
+    public var metrics: GenerationMetrics? { didSet { touch() } }
     /// Set when the reply was cut short (stopped by the user, or an error).
-    public var interruption: String?
+    public var interruption: String? { didSet { touch() } }
     /// Images sent with a user message.
-    public var images: [AttachedImage] = []
+    public var images: [AttachedImage] = [] { didSet { touch() } }
     /// Time to first token, from this pane's own clock.
-    public var timeToFirstToken: TimeInterval?
+    public var timeToFirstToken: TimeInterval? { didSet { touch() } }
     /// Inside a `<think>` … `</think>` run of content.
     var insideThinkTag = false
+    /// A number no other version of any entry has: it changes with every change to the entry, so a
+    /// view may keep what it drew for one revision. Not part of equality.
+    public private(set) var revision = ChatEntry.nextRevision()
 
     public init(role: Role, content: String, thinking: String = "", metrics: GenerationMetrics? = nil) {
         self.role = role
         self.content = content
         self.thinking = thinking
         self.metrics = metrics
+    }
+
+    // `didSet` without `oldValue` keeps `content += token` in place (no copy of the text).
+    private mutating func touch() { revision = Self.nextRevision() }
+
+    private static let revisions = Atomic<UInt64>(0)
+    private static func nextRevision() -> UInt64 { revisions.add(1, ordering: .relaxed).newValue }
+
+    public static func == (lhs: ChatEntry, rhs: ChatEntry) -> Bool {
+        lhs.role == rhs.role && lhs.content == rhs.content && lhs.thinking == rhs.thinking && lhs.metrics == rhs.metrics
+            && lhs.interruption == rhs.interruption && lhs.images == rhs.images && lhs.timeToFirstToken == rhs.timeToFirstToken
+            && lhs.insideThinkTag == rhs.insideThinkTag
     }
 }
 

@@ -170,6 +170,12 @@ func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
 /// Older models put their reasoning in the content between `<think>` and `</think>`: move it to
 /// the thinking section.
 func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
+    // Nearly every token has no tag at all: append it without searching.
+    if !entry.insideThinkTag, !text.utf8.contains(UInt8(ascii: "<")) {
+        entry.content += text
+        trimLeadingWhitespaceAfterThinking(&entry)
+        return
+    }
     var rest = Substring(text)
     while !rest.isEmpty {
         if entry.insideThinkTag {
@@ -190,6 +196,11 @@ func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
             rest = ""
         }
     }
+    trimLeadingWhitespaceAfterThinking(&entry)
+}
+
+/// The answer after a thinking section starts at its first visible character.
+private func trimLeadingWhitespaceAfterThinking(_ entry: inout ChatEntry) {
     if !entry.insideThinkTag, entry.content.hasPrefix("\n") || entry.content.hasPrefix(" "),
         entry.content.trimmingCharactersInSet([" ", "\n"]).isEmpty == false, !entry.thinking.isEmpty
     {

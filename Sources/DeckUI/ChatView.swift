@@ -143,13 +143,34 @@ enum ChatView {
         for (index, entry) in chat.entries.enumerated().reversed() {
             // A very long entry is drawn from a tail big enough to fill what is needed, so a frame
             // costs what is visible, not the size of the history.
-            let budget = max(4096, (needed - count + 4) * max(width, 8) * 4)
-            let lines = entryLines(tail(entry, bytes: budget), width: width, isLast: index == chat.entries.count - 1, chat: chat)
+            // The tail starts at about two bytes per cell still needed (Chinese takes 1.5) and grows only when it falls short.
+            let isLast = index == chat.entries.count - 1
+            let longest = max(entry.content.utf8.count, entry.thinking.utf8.count)
+            var budget = max(512, (needed - count + 2) * max(width, 8) * 2)
+            var lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat)
+            while lines.count < needed - count, budget < longest {
+                budget *= 2
+                lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat)
+            }
             blocks.append(lines)
             count += lines.count
             if count >= needed { break }
         }
         return blocks.reversed().flatMap { $0 }
+    }
+
+    /// Lines drawn for an entry by earlier frames are reused while the entry and the pane's width stay the same.
+    static let cache = TranscriptCache()
+
+    static func cachedEntryLines(
+        _ entry: ChatEntry, tailBytes: Int, longest: Int, width: Int, isLast: Bool, chat: ChatPane
+    ) -> [Line] {
+        let key = TranscriptCache.Key(
+            revision: entry.revision, width: width, thinkingCollapsed: chat.thinkingCollapsed,
+            showsPending: isLast && chat.isStreaming, tailBytes: longest > tailBytes ? tailBytes : 0)
+        return cache.lines(for: key) {
+            entryLines(tail(entry, bytes: tailBytes), width: width, isLast: isLast, chat: chat)
+        }
     }
 
     /// The entry with its content and thinking cut to about their last `bytes` bytes, starting at a
@@ -169,7 +190,7 @@ enum ChatView {
             start = utf8.index(after: start)
         }
         let rest = text[start...]
-        if let newline = rest.firstIndex(of: "\n"), rest.distance(from: rest.startIndex, to: newline) < 2048 {
+        if let newline = rest.utf8.prefix(2048).firstIndex(of: 0x0A) {
             return "…" + rest[newline...]
         }
         return "…" + rest

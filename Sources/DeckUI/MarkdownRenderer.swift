@@ -18,8 +18,10 @@ enum MarkdownRenderer {
             if !table.isEmpty { out += renderTable(table, width: width, base: base) }
             table.removeAll()
         }
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(rawLine)
+        // Split on the newline byte (a CR before it is dropped): far cheaper than splitting Characters.
+        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            var line = String(Substring(rawLine))
+            if line.utf8.last == 0x0D { line.removeLast() }
             let trimmed = line.drop { $0 == " " }
             if trimmed.hasPrefix("```") {
                 flushTable()
@@ -83,41 +85,60 @@ enum MarkdownRenderer {
     /// `**bold**`, `*italic*` / `_italic_` and `` `code` `` as styled characters.
     static func inline(_ text: String, base: Style) -> [(Character, Style)] {
         let characters = Array(text)
+        // Markers are ASCII: compare bytes (0 for anything else), not Characters, which compare as strings.
+        let bytes = characters.map(asciiByte)
+        let backtick = UInt8(ascii: "`"), star = UInt8(ascii: "*"), underscore = UInt8(ascii: "_"), space = UInt8(ascii: " ")
         var out: [(Character, Style)] = []
+        out.reserveCapacity(characters.count)
         var i = 0
-        func closing(_ marker: [Character], from start: Int) -> Int? {
+        // Once a marker has no closer after some index, it has none after any later index either:
+        // remembering that keeps a long reply full of unmatched `*` or `_` linear, not quadratic.
+        var noCloserAfter: [Int: Int] = [:]
+        func closing(_ marker: UInt8, double: Bool, from start: Int) -> Int? {
+            let key = Int(marker) << 1 | (double ? 1 : 0)
+            if let known = noCloserAfter[key], known <= start { return nil }
             var j = start
-            while j + marker.count <= characters.count {
-                if Array(characters[j..<(j + marker.count)]) == marker { return j }
+            while j < bytes.count {
+                if bytes[j] == marker, !double || (j + 1 < bytes.count && bytes[j + 1] == marker) { return j }
                 j += 1
             }
+            noCloserAfter[key] = start
             return nil
         }
+        func append(_ range: Range<Int>, _ style: Style) {
+            for index in range { out.append((characters[index], style)) }
+        }
         while i < characters.count {
-            let c = characters[i]
-            if c == "`", let end = closing(["`"], from: i + 1), end > i + 1 {
-                for ch in characters[(i + 1)..<end] { out.append((ch, Style(.code))) }
+            let c = bytes[i]
+            if c == backtick, let end = closing(backtick, double: false, from: i + 1), end > i + 1 {
+                append((i + 1)..<end, Style(.code))
                 i = end + 1
-            } else if c == "*", i + 1 < characters.count, characters[i + 1] == "*",
-                let end = closing(["*", "*"], from: i + 2), end > i + 2
+            } else if c == star, i + 1 < bytes.count, bytes[i + 1] == star,
+                let end = closing(star, double: true, from: i + 2), end > i + 2
             {
                 var style = base
                 style.attributes.insert(.bold)
-                for ch in characters[(i + 2)..<end] { out.append((ch, style)) }
+                append((i + 2)..<end, style)
                 i = end + 2
-            } else if (c == "*" || c == "_"), i + 1 < characters.count, characters[i + 1] != " ",
-                let end = closing([c], from: i + 1), end > i + 1, characters[end - 1] != " "
+            } else if c == star || c == underscore, i + 1 < bytes.count, bytes[i + 1] != space,
+                let end = closing(c, double: false, from: i + 1), end > i + 1, bytes[end - 1] != space
             {
                 var style = base
                 style.attributes.insert(.italic)
-                for ch in characters[(i + 1)..<end] { out.append((ch, style)) }
+                append((i + 1)..<end, style)
                 i = end + 1
             } else {
-                out.append((c, base))
+                out.append((characters[i], base))
                 i += 1
             }
         }
         return out
+    }
+
+    /// The byte of a one-byte (ASCII) character, else 0.
+    static func asciiByte(_ character: Character) -> UInt8 {
+        let utf8 = character.utf8
+        return utf8.count == 1 ? utf8.first! : 0
     }
 
     /// Wraps styled characters by display width, breaking at spaces where possible.
@@ -126,10 +147,12 @@ enum MarkdownRenderer {
         var line: [(Character, Style)] = []
         var lineWidth = 0
         var lastSpace: Int?
+        let space = UInt8(ascii: " ")
         for item in characters {
             let w = DisplayWidth.width(of: item.0)
+            let isSpace = asciiByte(item.0) == space
             if lineWidth + w > width, !line.isEmpty {
-                if item.0 == " " {
+                if isSpace {
                     lines.append(line)
                     line = []
                     lineWidth = 0
@@ -147,7 +170,7 @@ enum MarkdownRenderer {
                 }
                 lastSpace = nil
             }
-            if item.0 == " " { lastSpace = line.count }
+            if isSpace { lastSpace = line.count }
             line.append(item)
             lineWidth += w
         }

@@ -33,8 +33,9 @@ public enum DisplayWidth {
         if value == 0 { return 0 }
         if value < 0x20 || (0x7F...0x9F).contains(value) { return 1 }  // shown as a placeholder
         if value < 0x300 { return 1 }
-        if isZeroWidth(scalar) { return 0 }
+        // Wide first: no wide character is zero-width, and the lookup is cheaper than the category.
         if value >= 0x1100, isWide(value) { return 2 }
+        if isZeroWidth(scalar) { return 0 }
         return 1
     }
 
@@ -62,6 +63,8 @@ public enum DisplayWidth {
 
     /// Cells a grapheme cluster takes: an emoji sequence or a character followed by VS16 takes 2.
     public static func width(of character: Character) -> Int {
+        let utf8 = character.utf8
+        if utf8.count == 1, let byte = utf8.first { return byte == 0 ? 0 : 1 }  // ASCII: one cell (controls show as one placeholder)
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 { return width(of: first) }
@@ -76,6 +79,8 @@ public enum DisplayWidth {
 
     /// Cells a string takes.
     public static func width<S: StringProtocol>(of text: S) -> Int {
+        // Printable ASCII, the common case, is one cell per byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += width(of: character) }
         return total

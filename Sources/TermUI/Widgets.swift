@@ -5,19 +5,21 @@ extension CellBuffer {
     public mutating func drawBox(_ rect: Rect, title: String = "", focused: Bool = false, rightTitle: String = "") -> Rect {
         guard rect.width >= 2, rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
         let border = Style(focused ? .borderFocused : .border, focused ? [.bold] : [])
-        let (h, v) = focused ? ("━", "┃") : ("─", "│")
-        let corners = focused ? ("┏", "┓", "┗", "┛") : ("┌", "┐", "└", "┘")
-        put(corners.0, x: rect.x, y: rect.y, style: border)
-        put(corners.1, x: rect.maxX - 1, y: rect.y, style: border)
-        put(corners.2, x: rect.x, y: rect.maxY - 1, style: border)
-        put(corners.3, x: rect.maxX - 1, y: rect.maxY - 1, style: border)
+        // Border glyphs are one cell each: set them directly rather than through put's sanitizing.
+        func glyph(_ character: Character) -> Cell { Cell(character, width: 1, style: border) }
+        let (h, v) = focused ? (glyph("━"), glyph("┃")) : (glyph("─"), glyph("│"))
+        let corners: (Character, Character, Character, Character) = focused ? ("┏", "┓", "┗", "┛") : ("┌", "┐", "└", "┘")
+        set(x: rect.x, y: rect.y, glyph(corners.0))
+        set(x: rect.maxX - 1, y: rect.y, glyph(corners.1))
+        set(x: rect.x, y: rect.maxY - 1, glyph(corners.2))
+        set(x: rect.maxX - 1, y: rect.maxY - 1, glyph(corners.3))
         for x in (rect.x + 1)..<(rect.maxX - 1) {
-            put(h, x: x, y: rect.y, style: border)
-            put(h, x: x, y: rect.maxY - 1, style: border)
+            set(x: x, y: rect.y, h)
+            set(x: x, y: rect.maxY - 1, h)
         }
         for y in (rect.y + 1)..<(rect.maxY - 1) {
-            put(v, x: rect.x, y: y, style: border)
-            put(v, x: rect.maxX - 1, y: y, style: border)
+            set(x: rect.x, y: y, v)
+            set(x: rect.maxX - 1, y: y, v)
         }
         let inner = rect.inset(by: 1)
         fill(inner)

@@ -228,3 +228,51 @@ struct LongHistoryTests {
         #expect(tailRows(big) == tailRows(small))
     }
 }
+
+@Suite("Drawing what changed")
+struct TranscriptCacheTests {
+    func chatting() -> AppState {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        return state
+    }
+
+    @Test("an entry's revision changes with every edit and is not part of equality")
+    func revisions() {
+        var entry = ChatEntry(role: .assistant, content: "a")
+        let first = entry.revision
+        entry.content += "b"
+        #expect(entry.revision != first)
+        let copy = ChatEntry(role: .assistant, content: "ab")
+        #expect(copy == entry)
+        #expect(copy.revision != entry.revision)
+    }
+
+    @Test("a regenerated reply of the same length is drawn anew, not from the cached old one")
+    func sameLengthReplacement() {
+        var state = chatting()
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("Hello"), done: false)))
+        #expect(DashboardView.render(state).buffer.text.contains("Hello"))
+        // Regenerate: the reply is replaced by one of exactly the same byte length.
+        let last = state.chats[0].entries.count - 1
+        state.chats[0].entries[last] = ChatEntry(role: .assistant, content: "Howdy")
+        let text = DashboardView.render(state).buffer.text
+        #expect(text.contains("Howdy"))
+        #expect(!text.contains("Hello"))
+    }
+
+    @Test("unmatched markers in a long reply render as typed, CRLF ends a line")
+    func markdownEdges() {
+        var state = chatting()
+        let body = "`**_" + String(repeating: "plain words ", count: 2_000) + "\r\nlast line\r\n"
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
+        let text = DashboardView.render(state).buffer.text
+        #expect(text.contains("last line"))
+        #expect(text.contains("plain words plain"))
+        #expect(!text.contains("␍"))
+    }
+}

@@ -101,3 +101,14 @@ struct TermUITests {
         #expect(buffer.snapshot == "ok\n\n--- styles ---\n0: 0-1 good+b\n")
     }
 }
+
+@Suite("Width fast paths agree with the general rules")
+struct DisplayWidthFastPathTests {
+    @Test("ASCII, controls, CRLF, NUL, CJK and emoji", arguments: [
+        ("plain ascii", 11), ("a\u{1}b", 3), ("\r\n", 1), ("x\u{0}y", 2), ("天空", 4), ("e\u{301}", 1), ("👍🏽", 2), ("", 0),
+    ])
+    func widths(text: String, cells: Int) {
+        #expect(DisplayWidth.width(of: text) == cells)
+        #expect(text.reduce(0) { $0 + DisplayWidth.width(of: $1) } == cells)
+    }
+}

@@ -11,6 +11,14 @@ import NIOCore
 public protocol StreamTerminating {
     /// True for the stream's closing value.
     var isTerminal: Bool { get }
+
+    /// Reads the type's most common line shape without `JSONDecoder`, or returns nil to let
+    /// `JSONDecoder` decide. Must agree with `JSONDecoder` on every line it accepts.
+    static func decodeCommonShape(_ line: UnsafeBufferPointer<UInt8>) -> Self?
+}
+
+extension StreamTerminating {
+    public static func decodeCommonShape(_ line: UnsafeBufferPointer<UInt8>) -> Self? { nil }
 }
 
 /// The typed values of one NDJSON reply, in order.

@@ -66,6 +66,22 @@ public struct GenerateResponse: Sendable, Equatable, Decodable {
         case toolCalls = "tool_calls"
     }
 
+    public init(
+        model: String, createdAt: Date? = nil, response: String, thinking: String? = nil, done: Bool,
+        doneReason: String? = nil, context: [Int]? = nil, toolCalls: [ToolCall]? = nil,
+        metrics: GenerationMetrics = GenerationMetrics()
+    ) {
+        self.model = model
+        self.createdAt = createdAt
+        self.response = response
+        self.thinking = thinking
+        self.done = done
+        self.doneReason = doneReason
+        self.context = context
+        self.toolCalls = toolCalls
+        self.metrics = metrics
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model) ?? ""

@@ -15,7 +15,12 @@ public struct StreamLineDecoder<Element: Decodable & StreamTerminating> {
     public init() {}
 
     public mutating func decode(_ line: [UInt8]) throws -> Element {
-        // Most lines carry no "error" key at all: decode them straight, without the wrapper.
+        // Most lines are one plain chunk: read them without JSONDecoder.
+        if let value = line.withUnsafeBufferPointer({ Element.decodeCommonShape($0) }) {
+            if value.isTerminal { sawTerminal = true }
+            return value
+        }
+        // Most others carry no "error" key at all: decode them straight, without the wrapper.
         if !Self.mentionsError(line), let value = try? decoder.decode(Element.self, from: Data(line)) {
             if value.isTerminal { sawTerminal = true }
             return value

@@ -1,0 +1,42 @@
+import BenchFixtures
+import DeckCore
+import DeckUI
+import OllamaKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Runs one benchmark workload a fixed number of times, with no timing of its own, so that
+// `valgrind --tool=callgrind` can count its instructions (see scripts/profile.sh).
+//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | filter
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let workload = arguments.first else {
+    print("usage: deck-profile decode|ingest1|ingest4|frame-1kb|frame-10mb|filter")
+    exit(2)
+}
+var framer = LineFramer()
+let lines = framer.append(BenchFixtures.chunkLines).lines
+var sink = 0
+switch workload {
+case "decode":
+    var decoder = StreamLineDecoder<ChatResponse>()
+    for _ in 0..<10 { for line in lines { if (try? decoder.decode(line)) != nil { sink += 1 } } }
+case "ingest1", "ingest4":
+    var (state, ids) = BenchFixtures.streamingState(panes: workload == "ingest1" ? 1 : 4)
+    sink = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
+case "frame-1kb", "frame-10mb":
+    let state = BenchFixtures.historyState(bytes: workload == "frame-1kb" ? 1_000 : 10_000_000)
+    for _ in 0..<20 { sink &+= DashboardView.render(state).buffer.width }
+case "filter":
+    var state = BenchFixtures.dashboardState(models: 5_000)
+    _ = update(&state, .keyPressed(.character("/")))
+    for i in 0..<20 {
+        _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))
+        sink &+= DashboardView.render(state).buffer.width
+    }
+default:
+    print("unknown workload \(workload)")
+    exit(2)
+}
+print("done \(workload) (\(sink))")
