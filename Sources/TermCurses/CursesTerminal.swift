@@ -28,8 +28,7 @@ public final class CursesTerminal {
     private var theme: Theme
     private var previous: CellBuffer?
     private var active = false
-    private var pasteBuffer: String?
-    private var pendingEscape: [Character] = []
+    private var keyDecoder = KeyDecoder()
 
     /// Starts curses on the controlling terminal. `useColor` false gives the monochrome theme.
     public init(useColor: Bool) throws {
@@ -117,61 +116,9 @@ public final class CursesTerminal {
                 continue
             }
             guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
-            keys += decodeCharacter(Character(scalar))
+            keys += keyDecoder.feed(Character(scalar))
         }
-        if !pendingEscape.isEmpty, pasteBuffer == nil {
-            // A lone ESC, or a sequence we do not know: deliver ESC and the rest as typed.
-            let pending = pendingEscape
-            pendingEscape.removeAll()
-            keys.append(.escape)
-            for character in pending.dropFirst() { keys.append(.character(character)) }
-        }
-        return keys
-    }
-
-    /// Handles bracketed paste (ESC [200~ … ESC [201~) and plain characters.
-    private func decodeCharacter(_ character: Character) -> [Key] {
-        if var paste = pasteBuffer {
-            paste.append(character)
-            if paste.hasSuffix("\u{1B}[201~") {
-                pasteBuffer = nil
-                return [.paste(String(paste.dropLast(6)))]
-            }
-            pasteBuffer = paste
-            return []
-        }
-        if !pendingEscape.isEmpty {
-            let sequence = String(pendingEscape) + String(character)
-            if sequence == "\u{1B}[200~" {
-                pendingEscape.removeAll()
-                pasteBuffer = ""
-                return []
-            }
-            if "\u{1B}[200~".hasPrefix(sequence) {
-                pendingEscape.append(character)
-                return []
-            }
-            // Not a paste: the ESC was a key of its own; what followed is typed as usual.
-            let held = pendingEscape.dropFirst()
-            pendingEscape.removeAll()
-            var keys: [Key] = [.escape]
-            for earlier in held { keys += decodeCharacter(earlier) }
-            return keys + decodeCharacter(character)
-        }
-        switch character.unicodeScalars.first!.value {
-        case 27:
-            pendingEscape = [character]
-            return []
-        case 13: return [.enter]
-        case 10: return [.control("j")]
-        case 9: return [.tab]
-        case 127, 8: return [.backspace]
-        case 1...26:
-            let letter = Character(Unicode.Scalar(character.unicodeScalars.first!.value + 96)!)
-            return [.control(letter)]
-        case 0...31: return []
-        default: return [.character(character)]
-        }
+        return keys + keyDecoder.flush()
     }
 
     static func decodeFunctionKey(_ code: Int32) -> Key? {

@@ -112,3 +112,42 @@ struct DisplayWidthFastPathTests {
         #expect(text.reduce(0) { $0 + DisplayWidth.width(of: $1) } == cells)
     }
 }
+
+@Suite("Key decoding")
+struct KeyDecoderTests {
+    func decode(_ text: String, flush: Bool = true) -> [Key] {
+        var decoder = KeyDecoder()
+        var keys = text.unicodeScalars.flatMap { decoder.feed(Character($0)) }
+        if flush { keys += decoder.flush() }
+        return keys
+    }
+
+    @Test("controls, Enter, Tab, Backspace and text")
+    func basics() {
+        #expect(decode("a\u{3}\r\t\u{7F}天") == [.character("a"), .control("c"), .enter, .tab, .backspace, .character("天")])
+        #expect(decode("\u{0}\u{1C}") == [])
+    }
+
+    @Test("bracketed paste arrives as one key with newlines and escapes kept")
+    func paste() {
+        #expect(decode("\u{1B}[200~line 1\nline 2 \u{1B}[31m\u{1B}[201~x") == [.paste("line 1\nline 2 \u{1B}[31m"), .character("x")])
+    }
+
+    @Test("a lone Esc, and an escape sequence that is not a paste, are typed as they came")
+    func escapes() {
+        #expect(decode("\u{1B}") == [.escape])
+        #expect(decode("\u{1B}[20x") == [.escape, .character("["), .character("2"), .character("0"), .character("x")])
+        #expect(decode("\u{1B}\u{1B}") == [.escape, .escape])
+    }
+
+    @Test("a paste split across reads stays open until its end marker")
+    func splitPaste() {
+        var decoder = KeyDecoder()
+        for scalar in "\u{1B}[200~abc".unicodeScalars { #expect(decoder.feed(Character(scalar)).isEmpty) }
+        #expect(decoder.flush().isEmpty)
+        #expect(decoder.isInsidePaste)
+        var keys: [Key] = []
+        for scalar in "d\u{1B}[201~".unicodeScalars { keys += decoder.feed(Character(scalar)) }
+        #expect(keys == [.paste("abcd")])
+    }
+}

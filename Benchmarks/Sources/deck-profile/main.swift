@@ -27,7 +27,10 @@ case "ingest1", "ingest4":
     sink = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
 case "frame-1kb", "frame-10mb":
     let state = BenchFixtures.historyState(bytes: workload == "frame-1kb" ? 1_000 : 10_000_000)
-    for _ in 0..<20 { sink &+= DashboardView.render(state).buffer.width }
+    let frames = arguments.dropFirst().first.flatMap { Int($0) } ?? 20
+    let start = ContinuousClock.now
+    for _ in 0..<frames { sink &+= DashboardView.render(state).buffer.width }
+    print("\(frames) frames, \((ContinuousClock.now - start) / frames) each")
 case "filter":
     var state = BenchFixtures.dashboardState(models: 5_000)
     _ = update(&state, .keyPressed(.character("/")))
