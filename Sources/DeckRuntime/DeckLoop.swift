@@ -22,7 +22,14 @@ public final class DeckLoop {
     private var nextTick: Date
     private var lastRender = ContinuousClock.now - .seconds(1)
     private var dirty = true
-    private let minimumFrameInterval: Duration = .milliseconds(16)
+    /// Set when what changed is the user's doing (a key, a resize): drawn within one 60 Hz frame.
+    private var urgent = true
+    /// Frames for keys: at most about 60 a second.
+    private let keyFrameInterval: Duration = .milliseconds(16)
+    /// Frames for background changes (stream chunks, progress, ticks): at most 20 a second, so a
+    /// fast stream draws several tokens per frame and writes far fewer bytes to the terminal.
+    private let backgroundFrameInterval: Duration = .milliseconds(50)
+    private var minimumFrameInterval: Duration { urgent ? keyFrameInterval : backgroundFrameInterval }
 
     public init(state: AppState, terminal: any TerminalBackend, inbox: Inbox, runner: EffectRunner) {
         self.state = state
@@ -60,7 +67,9 @@ public final class DeckLoop {
         for key in keys { handleKey(key) }
         for event in events {
             switch event {
-            case .message(let message): dispatch(message)
+            case .message(let message):
+                if !Self.isBackground(message) { urgent = true }
+                dispatch(message)
             case .signal(let number): handleSignal(number)
             }
         }
@@ -73,6 +82,7 @@ public final class DeckLoop {
     }
 
     func handleKey(_ key: Key) {
+        urgent = true
         if key == .control("z") {
             suspend()
             return
@@ -81,6 +91,7 @@ public final class DeckLoop {
     }
 
     func handleSignal(_ number: Int32) {
+        urgent = true
         switch number {
         case SIGWINCH:
             terminal.resize()
@@ -110,6 +121,15 @@ public final class DeckLoop {
         dirty = true
     }
 
+    /// Stream chunks and pull progress: drawn at the background frame rate. Everything else
+    /// (first data, errors, a finished reply) is drawn at once.
+    static func isBackground(_ message: Msg) -> Bool {
+        switch message {
+        case .chatChunkReceived, .pullProgressed, .ticked, .clockAdvanced: return true
+        default: return false
+        }
+    }
+
     /// Applies one message and starts its effects.
     public func dispatch(_ message: Msg) {
         let effects = update(&state, message)
@@ -133,8 +153,12 @@ public final class DeckLoop {
         if now - lastRender < minimumFrameInterval { return }  // the poll timeout brings us back
         lastRender = now
         dirty = false
+        urgent = false
         terminal.present(DashboardView.render(state))
     }
+
+    /// True while a reply or a pull is streaming.
+    var isStreaming: Bool { state.chats.contains(where: \.isStreaming) || state.pulls.contains(where: \.isActive) }
 
     /// Sleeps in `poll` until a key, an inbox event, the next tick, or a deferred frame.
     func waitForInput() {
@@ -145,7 +169,18 @@ public final class DeckLoop {
             let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
             timeout = min(timeout, max(0, seconds))
         }
-        var fds: [pollfd] = [pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)]
+        // While replies or pulls stream, their events wait in the inbox until the next background
+        // frame is due and are then handled together: about 20 wake-ups a second instead of one per
+        // token. Keys still wake the loop at once.
+        var fds: [pollfd] = []
+        let sinceRender = ContinuousClock.now - lastRender
+        if isStreaming, sinceRender < backgroundFrameInterval {
+            let remaining = backgroundFrameInterval - sinceRender
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            timeout = min(timeout, seconds)
+        } else {
+            fds.append(pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0))
+        }
         if let input = terminal.inputFD { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
         _ = poll(&fds, nfds_t(fds.count), Int32((timeout * 1000).rounded(.up)))
     }
