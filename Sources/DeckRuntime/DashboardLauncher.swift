@@ -122,7 +122,7 @@ public enum DashboardLauncher {
         do {
             return (try ChatStore(path: path), nil)
         } catch {
-            return (nil, "\(path): \(error)")
+            return (nil, "\(path): \(StoreFailure.explain(error))")
         }
     }
 

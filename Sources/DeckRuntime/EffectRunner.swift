@@ -38,7 +38,7 @@ public final class EffectRunner: Sendable {
             do {
                 if let message = try body(store) { inbox.post(message) }
             } catch {
-                inbox.post(.storeFailed(String(describing: error)))
+                inbox.post(.storeFailed(StoreFailure.explain(error)))
             }
         }
     }

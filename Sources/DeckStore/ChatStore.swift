@@ -9,11 +9,13 @@ public final class ChatStore: Sendable {
     private let queue: DatabaseQueue
     public let path: String
 
-    /// Opens (creating if needed) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the store at `path`. `configure` may adjust the SQLite
+    /// configuration (tests use it to cap the file's size, as a full disk would).
+    public init(path: String, configure: (inout Configuration) -> Void = { _ in }) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)
+        configure(&configuration)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")

@@ -1,6 +1,7 @@
 import Foundation
 import DeckCore
 import DeckStore
+import GRDB
 import OllamaKit
 import Testing
 
@@ -85,11 +86,58 @@ struct ChatStoreTests {
         #expect(try store.search("m1").isEmpty)
     }
 
+    @Test("a database locked by another program: a clear reason, and saving works again once it lets go")
+    func locked() throws {
+        let path = NSTemporaryDirectory() + "deck-locked-\(UUID().uuidString).sqlite"
+        let store = try ChatStore(path: path) { $0.busyMode = .timeout(0.2) }
+        try store.save(header("s1", "first"))
+        var blocking = Configuration()
+        blocking.allowsUnsafeTransactions = true  // it holds its lock across accesses, as another program would
+        let blocker = try DatabaseQueue(path: path, configuration: blocking)
+        try blocker.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        let error = #expect(throws: (any Error).self) { try store.save(header("s2", "second")) }
+        #expect(StoreFailure.explain(error!).contains("locked by another program"))
+        try blocker.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try store.save(header("s2", "second"))
+        #expect(try store.sessions().map(\.title).sorted() == ["first", "second"])
+    }
+
+    @Test("a full disk: a clear reason, and what was saved before is intact")
+    func fullDisk() throws {
+        let path = NSTemporaryDirectory() + "deck-full-\(UUID().uuidString).sqlite"
+        // SQLite reports a size cap exactly as it reports a full disk (SQLITE_FULL).
+        let store = try ChatStore(path: path) { configuration in
+            configuration.prepareDatabase { try $0.execute(sql: "PRAGMA max_page_count = 40") }
+        }
+        try store.save(header("s1", "kept"))
+        try store.save(ChatEntry(role: .user, content: "keep me"), session: "s1", position: 0, complete: true)
+        var failure: (any Error)?
+        for position in 1..<200 where failure == nil {
+            do {
+                try store.save(ChatEntry(role: .assistant, content: String(repeating: "天空很蓝。", count: 400)),
+                               session: "s1", position: position, complete: true)
+            } catch { failure = error }
+        }
+        let error = try #require(failure, "the capped database never filled up")
+        #expect(StoreFailure.explain(error).contains("disk is full"))
+        #expect(try store.session("s1")?.entries.first?.content == "keep me")
+    }
+
+    @Test("a read-only database: a clear reason")
+    func readOnly() throws {
+        let path = NSTemporaryDirectory() + "deck-ro-\(UUID().uuidString).sqlite"
+        _ = try ChatStore(path: path)
+        let store = try ChatStore(path: path) { $0.readonly = true }
+        let error = #expect(throws: (any Error).self) { try store.save(header("s1", "x")) }
+        #expect(StoreFailure.explain(error!).contains("read-only"))
+    }
+
     @Test("a corrupt database file is a clear error, not a crash")
     func corrupt() throws {
         let path = NSTemporaryDirectory() + "deck-corrupt-\(UUID().uuidString).sqlite"
         try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: path))
-        #expect(throws: (any Error).self) { _ = try ChatStore(path: path) }
+        let error = #expect(throws: (any Error).self) { _ = try ChatStore(path: path) }
+        #expect(StoreFailure.explain(error!).contains("damaged or not a database"))
     }
 }
 
