@@ -229,7 +229,10 @@ enum ChatView {
                 }
             }
             if let interruption = entry.interruption {
-                lines.append(Line(text: "⏹ " + interruption, style: Style(.warning), indent: 2))
+                // Wrapped, not cut: a server's error message is often longer than the pane is wide.
+                for line in TextWrap.wrap("⏹ " + interruption, width: textWidth) {
+                    lines.append(Line(text: line, style: Style(.warning), indent: 2))
+                }
             }
             if let metrics = entry.metrics, !metrics.isEmpty {
                 var parts = ["\(metrics.evalCount) tokens"]

@@ -17,7 +17,9 @@ public enum SimFault: String, Sendable, CaseIterable {
     /// Accept the request and never answer.
     case hang
     /// Replies carry terminal escapes (OSC 52 clipboard write, clear screen, title change, C1 CSI,
-    /// a bidi override): what a hostile model might emit. A client must never pass them through.
+    /// a bidi override): what a hostile model might emit. The model list gains a model whose name
+    /// and family carry escapes, and an `error` fault's message does too. A client must never pass
+    /// them through.
     case escapes
 
     /// Parses a comma-separated list such as `drop,slow`; unknown names are reported.

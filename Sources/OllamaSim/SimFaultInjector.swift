@@ -40,7 +40,9 @@ struct SimFaultInjector {
             try await responder.rawLine(bytes)
         }
         if faults.contains(.error) {
-            try await responder.line(.object([("error", .string("simulated failure: model runner has unexpectedly stopped"))]))
+            var message = "simulated failure: model runner has unexpectedly stopped"
+            if faults.contains(.escapes) { message += " \u{1B}]0;pwned-error\u{07}\u{1B}[2J" }
+            try await responder.line(.object([("error", .string(message))]))
             try await responder.endStream()
             throw Stop(dropConnection: false)
         }

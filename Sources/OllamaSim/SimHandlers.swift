@@ -98,7 +98,24 @@ struct SimHandlers {
             if !model.capabilities.isEmpty { object.add("capabilities", .array(model.capabilities.map { .string($0) })) }
             return object.json
         }
-        try await responder.json(.ok, .object([("models", .array(models))]))
+        try await responder.json(.ok, .object([("models", .array(models + hostileListing()))]))
+    }
+
+    /// With the `escapes` fault: a listed model whose name and family carry terminal escapes.
+    func hostileListing() -> [GoJSON] {
+        guard faults.contains(.escapes) else { return [] }
+        var details = GoObject()
+        details.add("format", "gguf")
+        details.add("family", "\u{9B}31mfam")
+        var object = GoObject()
+        let name = "evil\u{1B}]0;pwned-name\u{07}\u{1B}[2J:latest"
+        object.add("name", name)
+        object.add("model", name)
+        object.add("modified_at", localTime(Date(timeIntervalSince1970: 1_577_836_800)))  // oldest: listed last
+        object.add("size", Int64(1_000))
+        object.add("digest", String(repeating: "e", count: 64))
+        object.add("details", details.json)
+        return [object.json]
     }
 
     func ps(_ responder: SimResponder) async throws {

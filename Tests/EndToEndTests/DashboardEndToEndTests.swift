@@ -294,6 +294,39 @@ struct DashboardEndToEndTests {
             #expect(written.range(of: Data(forbidden.utf8)) == nil, "the pty received \(forbidden.debugDescription)")
         }
         #expect(written.range(of: Data([0xC2, 0x9B])) == nil, "the pty received a C1 CSI")
+        // The model list carries a model whose name and family hold escapes: shown with placeholders.
+        try tmux.send("Tab")
+        try tmux.send("G")
+        let (listed, list) = try await tmux.waitFor { $0.contains("evil␛]0;pwned-name") }
+        #expect(listed, "the hostile model name is not shown with placeholders:\n\(list)")
+        try tmux.send("C-q")
+    }
+
+    @Test("escapes in a server's error and in a pasted file name reach the screen as placeholders, never the pty")
+    func injectionInErrorsAndFileNames() async throws {
+        let sim = try SimProcess(extraArguments: ["--fault", "escapes,error", "--fault-after", "3"])
+        defer { sim.stop() }
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        let bytesFile = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
+        try tmux.pipePane(to: bytesFile)
+        try tmux.chatWithLlama("hello")
+        let (failed, screen) = try await tmux.waitFor { $0.contains("pwned-error") }
+        #expect(failed, "no error shown:\n\(screen)")
+        #expect(screen.contains("␛]0;pwned-error"))
+        // A file name with escapes, pasted (bracketed paste keeps the ESC bytes), then sent.
+        try tmux.setBuffer("/image /tmp/no\u{1B}]0;pwned-file\u{07}.png")
+        try tmux.pasteBuffer()
+        try tmux.send("Enter")
+        let (named, after) = try await tmux.waitFor { $0.contains("pwned-file") && $0.contains("␛]0;") }
+        #expect(named, "the file error does not name the file with placeholders:\n\(after)")
+        try await Task.sleep(for: .milliseconds(300))
+        let written = (try? Data(contentsOf: URL(fileURLWithPath: bytesFile))) ?? Data()
+        #expect(!written.isEmpty)
+        for forbidden in ["\u{1B}]0;pwned-error", "\u{1B}]0;pwned-file", "\u{1B}]0;pwned"] {
+            #expect(written.range(of: Data(forbidden.utf8)) == nil, "the pty received \(forbidden.debugDescription)")
+        }
         try tmux.send("C-q")
     }
 }

@@ -18,9 +18,9 @@ struct HostileEndToEndTests {
             environment: environment)
     }
 
-    @Test("a resize storm while two replies stream: no crash, and the layout comes back")
+    @Test("1,000 random sizes from 1×1 to 300×100 while two replies stream: no crash, and the layout comes back")
     func resizeStorm() async throws {
-        let sim = try SimProcess(extraArguments: ["--token-rate", "50", "--reply-tokens", "300"])
+        let sim = try SimProcess(extraArguments: ["--token-rate", "100", "--reply-tokens", "3000"])
         defer { sim.stop() }
         let tmux = try startDeck(sim)
         defer { tmux.kill() }
@@ -29,8 +29,8 @@ struct HostileEndToEndTests {
         try tmux.type("天空")
         try tmux.send("Enter")
         var random = SystemRandomNumberGenerator()
-        for _ in 0..<120 {
-            try tmux.resize(width: Int.random(in: 1...200, using: &random), height: Int.random(in: 1...60, using: &random))
+        for _ in 0..<1_000 {
+            try tmux.resize(width: Int.random(in: 1...300, using: &random), height: Int.random(in: 1...100, using: &random))
         }
         try tmux.resize(width: 120, height: 40)
         let (alive, screen) = try await tmux.waitFor { $0.contains("1 Models") && $0.contains("Chat 2/2") }

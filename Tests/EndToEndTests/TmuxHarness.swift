@@ -194,6 +194,16 @@ final class TmuxSession {
         try shell(["tmux", "-L", socket, "pipe-pane", "-t", "main", "-o", "cat >> '\(path)'"], captureOutput: false)
     }
 
+    /// Puts `text` in tmux's paste buffer.
+    func setBuffer(_ text: String) throws {
+        try shell(["tmux", "-L", socket, "set-buffer", "--", text], captureOutput: false)
+    }
+
+    /// Pastes the buffer as a terminal would: bracketed when the program asked for it.
+    func pasteBuffer() throws {
+        try shell(["tmux", "-L", socket, "paste-buffer", "-p", "-t", "main"], captureOutput: false)
+    }
+
     func capture() throws -> String {
         try shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", "main"])
     }
