@@ -23,5 +23,11 @@ for target in "${targets[@]}"; do
     status=1
     echo "!! $target found a crash: see Fuzz/crash-$target-*"
   fi
+  # Keep the corpus small: only inputs that add coverage stay.
+  merged="$(mktemp -d)"
+  if "$bin/$target" -merge=1 "$merged" "$corpus" >/dev/null 2>&1; then
+    rm -rf "$corpus" && mv "$merged" "$corpus"
+  fi
+  echo "   corpus now $(ls "$corpus" | wc -l) inputs"
 done
 exit $status

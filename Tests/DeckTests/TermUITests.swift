@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import TermCurses
 import TermUI
 import Testing
@@ -149,5 +150,43 @@ struct KeyDecoderTests {
         var keys: [Key] = []
         for scalar in "d\u{1B}[201~".unicodeScalars { keys += decoder.feed(Character(scalar)) }
         #expect(keys == [.paste("abcd")])
+    }
+}
+
+@Suite("Fuzz corpus replay: keys and widths")
+struct TermFuzzCorpusReplayTests {
+    static func corpus(_ name: String, filePath: String = #filePath) -> [[UInt8]] {
+        let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FuzzCorpus").appendingPathComponent(name)
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        return files.compactMap { try? Array(Data(contentsOf: $0)) }
+    }
+
+    @Test("a paste never keeps its end marker; nothing is held after a flush")
+    func keys() {
+        let inputs = Self.corpus("FuzzKeys")
+        #expect(inputs.count > 10, "the corpus is missing")
+        for bytes in inputs {
+            var decoder = KeyDecoder()
+            var keys: [Key] = []
+            for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { keys += decoder.feed(Character(scalar)) }
+            keys += decoder.flush()
+            for case .paste(let text) in keys { #expect(!text.contains("\u{1B}[201~")) }
+            if !decoder.isInsidePaste { #expect(decoder.flush().isEmpty) }
+        }
+    }
+
+    @Test("truncate, pad and wrap keep to their widths; sanitizing removes every control")
+    func widths() {
+        let inputs = Self.corpus("FuzzWidth")
+        #expect(inputs.count > 10, "the corpus is missing")
+        for bytes in inputs where !bytes.isEmpty {
+            let limit = Int(bytes[0]) % 40
+            let clean = DisplayWidth.sanitized(String(decoding: bytes.dropFirst(), as: UTF8.self))
+            #expect(!clean.unicodeScalars.contains(where: DisplayWidth.isControl))
+            #expect(DisplayWidth.width(of: DisplayWidth.truncate(clean, toWidth: limit)) <= limit)
+            #expect(DisplayWidth.width(of: DisplayWidth.pad(clean, toWidth: limit)) == limit)
+            if limit > 1 { for line in TextWrap.wrap(clean, width: limit) { #expect(DisplayWidth.width(of: line) <= limit) } }
+        }
     }
 }
