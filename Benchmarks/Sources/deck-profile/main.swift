@@ -12,13 +12,15 @@ import Glibc
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let workload = arguments.first else {
-    print("usage: deck-profile decode|ingest1|ingest4|frame-1kb|frame-10mb|filter")
+    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|filter")
     exit(2)
 }
 var framer = LineFramer()
 let lines = framer.append(BenchFixtures.chunkLines).lines
 var sink = 0
 switch workload {
+case "targets":
+    TargetReport.run(lines: lines)
 case "decode":
     var decoder = StreamLineDecoder<ChatResponse>()
     for _ in 0..<10 { for line in lines { if (try? decoder.decode(line)) != nil { sink += 1 } } }

@@ -1,0 +1,72 @@
+import BenchFixtures
+import DeckCore
+import DeckUI
+import OllamaKit
+
+/// `deck-profile targets`: the in-process targets of the performance issue, each timed over
+/// several runs, printed as JSON lines (target, figure, met) for scripts/bench.sh's table.
+enum TargetReport {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Median, minimum and maximum seconds of `runs` runs of `body`.
+    static func time(runs: Int, _ body: () -> Void) -> (median: Double, low: Double, high: Double) {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            body()
+            samples.append(seconds(ContinuousClock.now - start))
+        }
+        samples.sort()
+        return (samples[samples.count / 2], samples.first!, samples.last!)
+    }
+
+    static func emit(_ target: String, _ figure: String, _ met: Bool) {
+        let escaped = { (text: String) in text.replacingOccurrences(of: "\"", with: "\\\"") }
+        print("{\"target\": \"\(escaped(target))\", \"figure\": \"\(escaped(figure))\", \"met\": \(met)}")
+    }
+
+    static func run(lines: [[UInt8]]) {
+        for panes in [1, 4] {
+            let t = time(runs: 11) {
+                var (state, ids) = BenchFixtures.streamingState(panes: panes)
+                _ = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
+            }
+            let rate = 10_000 / t.median
+            emit("4. stream ingest, \(panes) pane\(panes == 1 ? "" : "s") (decode → update → render)" + (panes == 4 ? " ≥ 100,000 tokens/s" : ""),
+                 "\(Int(rate).formatted()) tokens/s (10,000 tokens in \(ms(t.median)), \(ms(t.low))–\(ms(t.high)))", panes == 1 || rate >= 100_000)
+        }
+        var frames: [String: Double] = [:]
+        for (label, bytes) in [("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000)] {
+            let state = BenchFixtures.historyState(bytes: bytes)
+            _ = DashboardView.render(state)
+            let t = time(runs: 11) { for _ in 0..<100 { _ = DashboardView.render(state) } }
+            frames[label] = t.median / 100
+            let ratio = frames["1 KB"].map { t.median / 100 / $0 } ?? 1
+            emit("5. frame 120×40 with a \(label) history" + (label == "10 MB" ? " within 1.5× of 1 KB" : ""),
+                 "\(ms(t.median / 100)) (\(ms(t.low / 100))–\(ms(t.high / 100)))" + (label == "1 KB" ? "" : ", \(String(format: "%.2f", ratio))× the 1 KB frame"),
+                 label != "10 MB" || ratio <= 1.5)
+        }
+        var firstFrames: [Double] = []
+        for _ in 0..<5 {
+            let fresh = BenchFixtures.historyState(bytes: 10_000_000)  // new entries: nothing of them cached
+            let start = ContinuousClock.now
+            _ = DashboardView.render(fresh)
+            firstFrames.append(seconds(ContinuousClock.now - start))
+        }
+        firstFrames.sort()
+        emit("5. (first frame of a 10 MB history, nothing cached yet)", "\(ms(firstFrames[2])) median of 5", true)
+        var state = BenchFixtures.dashboardState(models: 5_000)
+        _ = update(&state, .keyPressed(.character("/")))
+        var flip = false
+        let filter = time(runs: 41) {
+            flip.toggle()
+            _ = update(&state, .keyPressed(flip ? .character("7") : .backspace))
+            _ = DashboardView.render(state)
+        }
+        emit("8. 5,000 models: a filter keystroke to a finished frame < 5 ms", "\(ms(filter.median)) (\(ms(filter.low))–\(ms(filter.high)))", filter.median < 0.005)
+    }
+
+    static func ms(_ seconds: Double) -> String { String(format: "%.3f ms", seconds * 1000) }
+}
