@@ -89,6 +89,10 @@ enum ChatView {
                 lines = all
                 start = min(jumpLine, max(0, all.count - transcriptRect.height))
                 end = min(all.count, start + transcriptRect.height)
+            } else if let paged = pagedTranscript(chat, width: transcriptRect.width, height: transcriptRect.height) {
+                lines = paged
+                start = 0
+                end = paged.count
             } else {
                 lines = transcriptLines(chat, width: transcriptRect.width, needed: transcriptRect.height + chat.scrollBack)
                 end = max(0, lines.count - chat.scrollBack)
@@ -133,6 +137,35 @@ enum ChatView {
         case .stopped: return "stopped"
         case .failed: return "error"
         }
+    }
+
+    /// Replies up to this size are followed a page at a time while they stream; longer ones scroll.
+    static let pagedReplyLimit = 64 * 1024
+
+    /// While a reply streams (and the user has not scrolled back), the pane turns a page when it
+    /// fills — keeping the last three lines — instead of scrolling on every new line. Scrolling a pane
+    /// rewrites all of it on the terminal for each line; turning pages rewrites it once per page, so a
+    /// stream writes a few bytes per token instead of a hundred. The rows shown, top first (the rows
+    /// below them stay empty until the reply reaches them); nil when the pane scrolls as usual.
+    static func pagedTranscript(_ chat: ChatPane, width: Int, height: Int) -> [Line]? {
+        guard chat.isStreaming, chat.scrollBack == 0, height >= 8, let last = chat.entries.last, last.role == .assistant,
+            last.content.utf8.count + last.thinking.utf8.count <= pagedReplyLimit
+        else { return nil }
+        let reply = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat)
+        let step = height - 3
+        // Rows are counted from the reply's first line (older lines are negative). The window's top
+        // sits on a grid of pages, the first one where the reply's last line is visible.
+        let pages = (reply.count + step - 1) / step
+        var top = pages * step - height
+        var before = ChatPane(id: chat.id)
+        before.entries = Array(chat.entries.dropLast())
+        before.thinkingCollapsed = chat.thinkingCollapsed
+        let older = top < 0 ? transcriptLines(before, width: width, needed: -top) : []
+        top = max(top, -older.count)  // a short history starts at the top of the pane
+        let shownOlder = top < 0 ? Array(older.suffix(-top)) : []
+        let firstReplyRow = max(0, top)
+        let replyRows = reply[min(firstReplyRow, reply.count)..<min(reply.count, top + height)]
+        return shownOlder + replyRows
     }
 
     /// The transcript's last lines, wrapped to `width`: at least `needed` of them when there are

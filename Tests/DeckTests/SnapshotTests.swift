@@ -276,3 +276,68 @@ struct TranscriptCacheTests {
         #expect(!text.contains("␍"))
     }
 }
+
+@Suite("Following a stream a page at a time")
+struct PagedFollowTests {
+    func streaming(lines count: Int) -> AppState {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        let body = (1...count).map { "line \($0)" }.joined(separator: "\n")
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
+        return state
+    }
+
+    /// Screen rows (0-based) on which "line N" appears, by N.
+    func rows(_ state: AppState) -> [Int: Int] {
+        var found: [Int: Int] = [:]
+        for (row, text) in DashboardView.render(state).buffer.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let range = text.range(of: #"line \d+"#, options: .regularExpression), let n = Int(text[range].dropFirst(5)) {
+                found[n] = row
+            }
+        }
+        return found
+    }
+
+    @Test("a short reply sits under the prompt; a long one turns pages keeping three lines, newest line visible")
+    func pages() throws {
+        let short = rows(streaming(lines: 5))
+        #expect(short.count == 5)
+        // Grow the reply line by line: the first line's row only changes when a page turns.
+        var previousTop: Int?
+        var turns = 0
+        var lastShownTop = 0
+        for count in 6...120 {
+            let shown = rows(streaming(lines: count))
+            #expect(shown[count] != nil, "the newest line \(count) is not on screen")
+            let top = try #require(shown.keys.min())
+            if let previousTop, top != previousTop {
+                turns += 1
+                // After a turn, the three lines before the page are kept above it.
+                #expect(top > previousTop)
+                lastShownTop = top
+            }
+            previousTop = top
+        }
+        #expect(turns >= 2, "the pane never turned a page")
+        #expect(lastShownTop > 0)
+    }
+
+    @Test("when the reply ends, or the user scrolls back, the pane scrolls as usual")
+    func endsAndScrollBack() {
+        var state = streaming(lines: 60)
+        _ = update(&state, .chatFinished(pane: 1, nil))
+        let done = rows(state)
+        #expect(done[60] != nil)
+        let bottomRow = done[60]!
+        // Finished: the last line sits at the bottom of the transcript, with no empty rows under it.
+        #expect(done[59] == bottomRow - 1)
+        var paged = streaming(lines: 60)
+        let pagedRows = rows(paged)
+        press(&paged, .pageUp)
+        #expect(rows(paged) != pagedRows)
+    }
+}
