@@ -139,6 +139,15 @@ class Deck:
         with open(f"/proc/{self.pid}/statm") as f:
             return int(f.read().split()[1]) * PAGE / 1e6
 
+    def rss_parts_mb(self):
+        """(anonymous, file-backed) resident MB: the process's own memory, and mapped code and data."""
+        parts = {}
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                    parts[line.split(":")[0]] = int(line.split()[1]) / 1000
+        return parts.get("RssAnon", 0), parts.get("RssFile", 0) + parts.get("RssShmem", 0)
+
     def quit(self):
         self.keys("\x03")  # Ctrl-C quits at once
         self.pump(0.3)
@@ -187,11 +196,14 @@ def measure_stream(build, panes, reply_tokens, rate, store):
         cpu0, bytes0, t0 = deck.cpu_seconds(), deck.bytes, time.monotonic()
         deck.keys("\r")
         rss_peak = 0.0
+        parts_at_peak = (0.0, 0.0)
         end = time.monotonic() + reply_tokens / rate * 3 + 30
         started = False
         while time.monotonic() < end:
             deck.pump(0.25)
-            rss_peak = max(rss_peak, deck.rss_mb())
+            rss = deck.rss_mb()
+            if rss > rss_peak:
+                rss_peak, parts_at_peak = rss, deck.rss_parts_mb()
             active = sim.stats()["active_streams"]
             started = started or active > 0
             if started and active == 0:
@@ -205,7 +217,8 @@ def measure_stream(build, panes, reply_tokens, rate, store):
         per_token, probe_tokens = sim.token_bytes(model)
         tokens = probe_tokens * panes
         return {"cpu_percent": 100 * cpu / elapsed, "seconds": elapsed, "bytes_per_token": written / max(1, tokens),
-                "token_bytes": per_token, "rss_peak_mb": rss_peak, "rss_after_mb": rss_after, "tokens": tokens}
+                "token_bytes": per_token, "rss_peak_mb": rss_peak, "rss_after_mb": rss_after, "tokens": tokens,
+                "anon_mb": parts_at_peak[0], "file_mb": parts_at_peak[1]}
     finally:
         sim.stop()
 
@@ -251,7 +264,9 @@ def main():
         report("3. bytes to the terminal per token ≤ 3× the token's bytes",
                f"{one['bytes_per_token']:.1f} bytes per token; tokens average {one['token_bytes']:.1f} bytes "
                f"({one['bytes_per_token'] / one['token_bytes']:.2f}×)", one["bytes_per_token"] <= 3 * one["token_bytes"])
-        report("6. RSS while streaming < 30 MB", f"{one['rss_peak_mb']:.1f} MB peak", one["rss_peak_mb"] < 30)
+        report("6. RSS while streaming < 30 MB",
+               f"{one['rss_peak_mb']:.1f} MB peak: {one['anon_mb']:.1f} MB the process's own (anonymous), "
+               f"{one['file_mb']:.1f} MB mapped binaries and libraries (shared, file-backed)", one["rss_peak_mb"] < 30)
         four = measure_stream(build, 4, 2000, 200, store)
         report("2. CPU while 4 panes stream at once < 8%", f"{four['cpu_percent']:.2f}% of a core over {four['seconds']:.1f} s",
                four["cpu_percent"] < 8)

@@ -175,12 +175,7 @@ struct MarkdownSnapshotTests {
 
     @Test("headings, emphasis, lists, quotes, tables and code fences at 120×40")
     func markdown() {
-        var state = loadedState()
-        state.width = 120
-        state.height = 40
-        press(&state, .enter)
-        for character in "hi" { press(&state, .character(character)) }
-        press(&state, .enter)
+        var state = chattingState()
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(Self.reply), done: false)))
         _ = update(&state, .chatFinished(pane: 1, nil))
         let buffer = DashboardView.render(state).buffer
@@ -195,13 +190,21 @@ struct MarkdownSnapshotTests {
 
     @Test("an unclosed marker mid-stream shows as typed")
     func unclosed() {
-        var state = loadedState()
-        press(&state, .enter)
-        for character in "hi" { press(&state, .character(character)) }
-        press(&state, .enter)
+        var state = chattingState()
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("so **bol"), done: false)))
         #expect(DashboardView.render(state).buffer.text.contains("so **bol"))
     }
+}
+
+/// A 120×40 dashboard chatting with the first model, "hi" sent and the reply awaited.
+func chattingState() -> AppState {
+    var state = loadedState()
+    state.width = 120
+    state.height = 40
+    press(&state, .enter)
+    for character in "hi" { press(&state, .character(character)) }
+    press(&state, .enter)
+    return state
 }
 
 @Suite("Long histories")
@@ -210,12 +213,7 @@ struct LongHistoryTests {
     func tailRendering() {
         let ending = "\n\n最后一段：天空是蓝色的。\nThe end."
         func frame(_ filler: Int) -> String {
-            var state = loadedState()
-            state.width = 120
-            state.height = 40
-            press(&state, .enter)
-            for character in "hi" { press(&state, .character(character)) }
-            press(&state, .enter)
+            var state = chattingState()
             let body = String(repeating: "长文本 long text line\n", count: filler) + ending
             _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
             _ = update(&state, .chatFinished(pane: 1, nil))
@@ -231,16 +229,6 @@ struct LongHistoryTests {
 
 @Suite("Drawing what changed")
 struct TranscriptCacheTests {
-    func chatting() -> AppState {
-        var state = loadedState()
-        state.width = 120
-        state.height = 40
-        press(&state, .enter)
-        for character in "hi" { press(&state, .character(character)) }
-        press(&state, .enter)
-        return state
-    }
-
     @Test("an entry's revision changes with every edit and is not part of equality")
     func revisions() {
         var entry = ChatEntry(role: .assistant, content: "a")
@@ -254,7 +242,7 @@ struct TranscriptCacheTests {
 
     @Test("a regenerated reply of the same length is drawn anew, not from the cached old one")
     func sameLengthReplacement() {
-        var state = chatting()
+        var state = chattingState()
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("Hello"), done: false)))
         #expect(DashboardView.render(state).buffer.text.contains("Hello"))
         // Regenerate: the reply is replaced by one of exactly the same byte length.
@@ -267,7 +255,7 @@ struct TranscriptCacheTests {
 
     @Test("unmatched markers in a long reply render as typed, CRLF ends a line")
     func markdownEdges() {
-        var state = chatting()
+        var state = chattingState()
         let body = "`**_" + String(repeating: "plain words ", count: 2_000) + "\r\nlast line\r\n"
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
         let text = DashboardView.render(state).buffer.text
@@ -280,12 +268,7 @@ struct TranscriptCacheTests {
 @Suite("Following a stream a page at a time")
 struct PagedFollowTests {
     func streaming(lines count: Int) -> AppState {
-        var state = loadedState()
-        state.width = 120
-        state.height = 40
-        press(&state, .enter)
-        for character in "hi" { press(&state, .character(character)) }
-        press(&state, .enter)
+        var state = chattingState()
         let body = (1...count).map { "line \($0)" }.joined(separator: "\n")
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(body), done: false)))
         return state

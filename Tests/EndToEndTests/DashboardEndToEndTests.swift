@@ -280,15 +280,14 @@ struct DashboardEndToEndTests {
         let tmux = try startDeck(sim)
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
-        let bytesFile = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
-        try tmux.pipePane(to: bytesFile)
+        let ptyBytes = try tmux.capturePTY()
         try tmux.chatWithLlama("hello")
         let (done, screen) = try await tmux.waitFor { $0.contains("tok/s") }
         #expect(done, "no reply:\n\(screen)")
         #expect(screen.contains("␛]52;c;"))
         #expect(screen.contains("␛[2J"))
         try await Task.sleep(for: .milliseconds(300))
-        let written = (try? Data(contentsOf: URL(fileURLWithPath: bytesFile))) ?? Data()
+        let written = ptyBytes()
         #expect(!written.isEmpty)
         for forbidden in ["\u{1B}]52", "\u{1B}]0;pwned", "\u{1B}[2J", "\u{202E}", "\u{1B}P+q"] {
             #expect(written.range(of: Data(forbidden.utf8)) == nil, "the pty received \(forbidden.debugDescription)")
@@ -309,8 +308,7 @@ struct DashboardEndToEndTests {
         let tmux = try startDeck(sim)
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
-        let bytesFile = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
-        try tmux.pipePane(to: bytesFile)
+        let ptyBytes = try tmux.capturePTY()
         try tmux.chatWithLlama("hello")
         let (failed, screen) = try await tmux.waitFor { $0.contains("pwned-error") }
         #expect(failed, "no error shown:\n\(screen)")
@@ -322,7 +320,7 @@ struct DashboardEndToEndTests {
         let (named, after) = try await tmux.waitFor { $0.contains("pwned-file") && $0.contains("␛]0;") }
         #expect(named, "the file error does not name the file with placeholders:\n\(after)")
         try await Task.sleep(for: .milliseconds(300))
-        let written = (try? Data(contentsOf: URL(fileURLWithPath: bytesFile))) ?? Data()
+        let written = ptyBytes()
         #expect(!written.isEmpty)
         for forbidden in ["\u{1B}]0;pwned-error", "\u{1B}]0;pwned-file", "\u{1B}]0;pwned"] {
             #expect(written.range(of: Data(forbidden.utf8)) == nil, "the pty received \(forbidden.debugDescription)")

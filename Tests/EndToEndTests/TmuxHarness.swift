@@ -189,6 +189,14 @@ final class TmuxSession {
         try send("Enter")
     }
 
+    /// Starts copying every byte the program writes to its pty into a new temporary file; the
+    /// returned closure reads what was written so far.
+    func capturePTY() throws -> () -> Data {
+        let path = NSTemporaryDirectory() + "deck-pty-\(UUID().uuidString).bin"
+        try pipePane(to: path)
+        return { (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data() }
+    }
+
     /// Copies every byte the program writes to its pty into `path`.
     func pipePane(to path: String) throws {
         try shell(["tmux", "-L", socket, "pipe-pane", "-t", "main", "-o", "cat >> '\(path)'"], captureOutput: false)
