@@ -27,6 +27,8 @@ public struct DashboardOptions: Sendable {
     public var logFile: String?
     /// Seconds without progress before a pull is marked stalled.
     public var stallSeconds: Double = 30
+    /// Time allowed for a request other than a streamed reply (a server that accepts and never answers).
+    public var requestTimeout: Duration = .seconds(30)
     /// The chat store; nil uses `$XDG_DATA_HOME/ollama-deck/chats.sqlite`.
     public var storePath: String?
     public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -52,6 +54,7 @@ public enum DashboardLauncher {
         var configuration = OllamaClientConfiguration.fromEnvironment(
             explicitHost: options.host, environment: options.environment)
         configuration.headers += options.headers
+        configuration.requestTimeout = options.requestTimeout
         let namedHost = options.host != nil || !(options.environment["OLLAMA_HOST"] ?? "").isEmpty
         var demoServer: SimServer?
         var notice: String?

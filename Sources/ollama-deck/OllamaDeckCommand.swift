@@ -43,6 +43,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("stall-seconds"), help: "Seconds without progress before a pull is marked stalled.")
     var stallSeconds: Double = 30
 
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request (other than a streamed reply) may take before it fails with a message.")
+    var requestTimeout: Double = 30
+
     @Option(name: .customLong("chat-store"), help: "The chat history database (default: $XDG_DATA_HOME/ollama-deck/chats.sqlite).")
     var chatStore: String?
 
@@ -52,6 +55,7 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         if demo, host != nil { throw ValidationError("--demo and --host cannot be used together") }
         if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
+        if requestTimeout <= 0 { throw ValidationError("--request-timeout must be positive") }
     }
 
     func run() async throws {
@@ -63,6 +67,7 @@ struct DashboardCommand: AsyncParsableCommand {
         options.logFile = logFile
         options.storePath = chatStore
         options.stallSeconds = stallSeconds
+        options.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
         let code = await DashboardLauncher.run(options)
         if code != 0 { throw ExitCode(code) }
     }

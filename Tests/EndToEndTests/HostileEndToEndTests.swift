@@ -112,6 +112,24 @@ struct HostileEndToEndTests {
         #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
     }
 
+    @Test("a server that accepts and never answers: the UI stays live, and the request fails with a message")
+    func hangingServer() async throws {
+        let sim = try SimProcess(extraArguments: ["--fault", "hang"])
+        defer { sim.stop() }
+        let tmux = try startDeck(sim, extra: "--request-timeout 2")
+        defer { tmux.kill() }
+        // While the first requests hang, keys still work.
+        #expect(try await tmux.waitFor { $0.contains("1 Models") }.0)
+        try tmux.send("?")
+        let (help, screen) = try await tmux.waitFor(timeout: .seconds(1.5)) { $0.contains("any key closes") }
+        #expect(help, "the help did not open while requests hang:\n\(screen)")
+        try tmux.send("Escape")
+        let (timedOut, after) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("no answer in time") }
+        #expect(timedOut, "no timeout message:\n\(after)")
+        try tmux.send("q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+    }
+
     @Test("10,000 installed models: listed, counted, and filtered")
     func hugeLibrary() async throws {
         let sim = try SimProcess(extraArguments: ["--extra-models", "10000"])
