@@ -16,7 +16,8 @@ for kind in "${kinds[@]}"; do
   [ "$kind" = thread ] && scratch=.build-tsan
   echo "== swift test --sanitize=$kind (build folder $scratch)"
   # halt_on_error: the first report fails the run; TSan reports go to the log as well.
-  if ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  # Instrumented builds are slower: the end-to-end tests wait four times longer.
+  if DECK_E2E_TIME_SCALE=4 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
       swift test --sanitize="$kind" --scratch-path "$scratch" 2>&1 | tee "/tmp/ollama-deck-$kind.log" | tail -n 5; then
     grep -q "Test run with .* passed" "/tmp/ollama-deck-$kind.log" || status=1
   else

@@ -231,7 +231,7 @@ final class TmuxSession {
     /// Polls the screen until `condition` holds; returns the last capture either way.
     @discardableResult
     func waitFor(timeout: Duration = .seconds(15), _ condition: (String) -> Bool) async throws -> (Bool, String) {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + timeout * Self.timeScale
         var screen = ""
         while ContinuousClock.now < deadline {
             screen = try capture()
@@ -241,6 +241,9 @@ final class TmuxSession {
         screen = try capture()
         return (condition(screen), screen)
     }
+
+    /// Sanitizer builds run several times slower: `DECK_E2E_TIME_SCALE=4` stretches every wait.
+    static let timeScale: Double = ProcessInfo.processInfo.environment["DECK_E2E_TIME_SCALE"].flatMap(Double.init) ?? 1
 
     func kill() {
         _ = try? shell(["tmux", "-L", socket, "kill-server"], captureOutput: false)
