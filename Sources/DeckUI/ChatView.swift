@@ -257,7 +257,7 @@ enum ChatView {
                 lines.append(Line(text: "…", style: Style(.dim)))
             }
             if !entry.content.isEmpty {
-                for spans in MarkdownRenderer.render(entry.content, width: textWidth) {
+                for spans in MarkdownRenderer.renderGrowing(entry.content, width: textWidth) {
                     lines.append(Line(spans: spans, indent: 2))
                 }
             }

@@ -10,9 +10,14 @@ struct Span: Equatable {
 /// quotes, tables and fenced code. Unclosed markup (mid-stream) shows as typed until it closes.
 enum MarkdownRenderer {
     static func render(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
-        guard width > 0 else { return [] }
+        render(Substring(text), width: width, base: base, inFence: false).lines
+    }
+
+    /// Renders `text` starting inside a code fence or not; also says whether it ends inside one.
+    static func render(_ text: Substring, width: Int, base: Style, inFence startsInFence: Bool) -> (lines: [[Span]], inFence: Bool) {
+        guard width > 0 else { return ([], startsInFence) }
         var out: [[Span]] = []
-        var inFence = false
+        var inFence = startsInFence
         var table: [String] = []
         func flushTable() {
             if !table.isEmpty { out += renderTable(table, width: width, base: base) }
@@ -64,8 +69,38 @@ enum MarkdownRenderer {
             }
         }
         flushTable()
-        return out
+        return (out, inFence)
     }
+
+    /// `render`, for text that grows at its end (a streamed reply): the lines of everything before
+    /// its last blank line are kept from the previous call, so each call re-wraps only the last
+    /// paragraph. The same lines as `render` (a blank line ends any table, and the code-fence state
+    /// is carried across the cut).
+    static func renderGrowing(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
+        let utf8 = text.utf8
+        guard utf8.count > 2048, let cut = lastBlankLine(utf8) else { return render(text, width: width, base: base) }
+        let prefix = text[..<cut]
+        let rest = text[utf8.index(after: cut)...]
+        let head = finishedParagraphs.lines(for: prefix, width: width, base: base) {
+            render(prefix, width: width, base: base, inFence: false)
+        }
+        return head.lines + render(rest, width: width, base: base, inFence: head.inFence).lines
+    }
+
+    /// The index of the first newline of the last "\n\n" in the text, if any.
+    static func lastBlankLine(_ utf8: String.UTF8View) -> String.Index? {
+        var index = utf8.endIndex
+        var previous: UInt8 = 0
+        while index > utf8.startIndex {
+            index = utf8.index(before: index)
+            let byte = utf8[index]
+            if byte == 0x0A, previous == 0x0A { return index }
+            previous = byte
+        }
+        return nil
+    }
+
+    static let finishedParagraphs = ParagraphCache()
 
     static func headingLevel(_ line: Substring) -> Int? {
         let hashes = line.prefix { $0 == "#" }.count

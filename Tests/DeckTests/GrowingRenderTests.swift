@@ -1,0 +1,55 @@
+@testable import DeckUI
+import Testing
+
+/// Rendering a growing reply from cached finished paragraphs must give exactly what rendering it
+/// whole gives, at every length, through tables, code fences and edits.
+@Suite("Rendering a growing reply")
+struct GrowingRenderTests {
+    static let sample = """
+        # 天空为什么是蓝色的
+
+        Sunlight is **scattered** by the air; *blue* light the most.
+
+        | colour | wavelength |
+        |---|---|
+        | 蓝 | 450 nm |
+
+        ```swift
+        let sky = "blue"
+
+        print(sky)
+        ```
+
+        - one
+        - two
+
+        > quoted text that is long enough to wrap around the pane at least once or twice
+
+        1. first
+        2. second
+
+
+        """
+
+    @Test("every prefix of a long reply renders the same as rendering it whole", arguments: [24, 57])
+    func prefixes(width: Int) {
+        let text = String(repeating: Self.sample, count: 12)
+        var length = 0
+        for character in text {
+            length += 1
+            guard length % 37 == 0 || length == text.count else { continue }
+            let prefix = String(text.prefix(length))
+            #expect(MarkdownRenderer.renderGrowing(prefix, width: width) == MarkdownRenderer.render(prefix, width: width),
+                    "differs at \(length) characters (\(character))")
+        }
+    }
+
+    @Test("a reply edited in place (same length) is not drawn from the cached paragraphs")
+    func edited() {
+        let first = String(repeating: "alpha beta\n\n", count: 300) + "tail"
+        let second = String(repeating: "gamma zeta\n\n", count: 300) + "tail"
+        #expect(first.utf8.count == second.utf8.count)
+        _ = MarkdownRenderer.renderGrowing(first, width: 40)
+        #expect(MarkdownRenderer.renderGrowing(second, width: 40) == MarkdownRenderer.render(second, width: 40))
+    }
+}
