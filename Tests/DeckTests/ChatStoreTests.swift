@@ -161,6 +161,22 @@ struct ChatPersistenceUpdateTests {
         #expect(done.contains { if case .saveEntry(_, 1, _, true) = $0 { return true } else { return false } })
     }
 
+    @Test("a store write that fails mid-chat: a notice with the reason, and the reply goes on in memory")
+    func writeFailsMidChat() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("so "), done: false)))
+        _ = update(&state, .storeFailed("the disk is full (or the database reached its size limit)"))
+        #expect(state.notice?.contains("the disk is full") == true)
+        #expect(state.notice?.contains("chats go on without it") == true)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("far"), done: false)))
+        _ = update(&state, .chatFinished(pane: 1, nil))
+        #expect(state.chat.entries.last?.content == "so far")
+        #expect(state.chat.status == .done)
+    }
+
     @Test("notices are not stored and do not shift stored positions")
     func positions() {
         var pane = ChatPane(id: 1)
