@@ -11,6 +11,9 @@ results="$(mktemp)"
 echo "building release…" >&2
 swift build -c release --product ollama-deck >&2
 swift build -c release --product ollama-sim >&2
+# Touching the manifest makes SwiftPM re-plan, so files added to the main package since the last
+# benchmark build are seen (it caches a path dependency's file list otherwise).
+touch Benchmarks/Package.swift
 swift build -c release --package-path Benchmarks --product deck-profile >&2
 
 Benchmarks/.build/release/deck-profile targets | grep '^{' >> "$results"

@@ -148,8 +148,12 @@ enum ChatView {
     /// stream writes a few bytes per token instead of a hundred. The rows shown, top first (the rows
     /// below them stay empty until the reply reaches them); nil when the pane scrolls as usual.
     static func pagedTranscript(_ chat: ChatPane, width: Int, height: Int) -> [Line]? {
+        // Each frame re-wraps the reply's last line (the rest is cached): a reply that is one very long
+        // line scrolls as usual instead, from a tail of the text.
         guard chat.isStreaming, chat.scrollBack == 0, height >= 8, let last = chat.entries.last, last.role == .assistant,
-            last.content.utf8.count + last.thinking.utf8.count <= pagedReplyLimit
+            last.content.utf8.count + last.thinking.utf8.count <= pagedReplyLimit,
+            MarkdownRenderer.lastLineBytes(last.content, limit: 8192) <= 8192,
+            MarkdownRenderer.lastLineBytes(last.thinking, limit: 8192) <= 8192
         else { return nil }
         let reply = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat)
         let step = height - 3

@@ -73,12 +73,12 @@ enum MarkdownRenderer {
     }
 
     /// `render`, for text that grows at its end (a streamed reply): the lines of everything before
-    /// its last blank line are kept from the previous call, so each call re-wraps only the last
-    /// paragraph. The same lines as `render` (a blank line ends any table, and the code-fence state
-    /// is carried across the cut).
+    /// its last line break are kept from the previous call, so each call re-wraps only the last line.
+    /// The same lines as `render`: the code-fence state is carried across the cut, and the cut never
+    /// falls between two table rows (a table's columns are sized over all its rows).
     static func renderGrowing(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
         let utf8 = text.utf8
-        guard utf8.count > 2048, let cut = lastBlankLine(utf8) else { return render(text, width: width, base: base) }
+        guard utf8.count > 2048, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
         let head = finishedParagraphs.lines(for: prefix, width: width, base: base) {
@@ -87,17 +87,35 @@ enum MarkdownRenderer {
         return head.lines + render(rest, width: width, base: base, inFence: head.inFence).lines
     }
 
-    /// The index of the first newline of the last "\n\n" in the text, if any.
-    static func lastBlankLine(_ utf8: String.UTF8View) -> String.Index? {
+    /// The last newline not between two table rows, if any.
+    static func lastSafeBreak(_ utf8: String.UTF8View) -> String.Index? {
+        var lineEnd = utf8.endIndex  // the end of the line after the candidate newline
         var index = utf8.endIndex
-        var previous: UInt8 = 0
         while index > utf8.startIndex {
             index = utf8.index(before: index)
-            let byte = utf8[index]
-            if byte == 0x0A, previous == 0x0A { return index }
-            previous = byte
+            guard utf8[index] == 0x0A else { continue }
+            if !isTableRow(utf8[utf8.index(after: index)..<lineEnd]) { return index }
+            var start = index  // the line after is a table row: cut only if the one before is not
+            while start > utf8.startIndex, utf8[utf8.index(before: start)] != 0x0A { start = utf8.index(before: start) }
+            if !isTableRow(utf8[start..<index]) { return index }
+            lineEnd = index
         }
         return nil
+    }
+
+    /// A line that, trimmed of leading spaces, starts with `|`.
+    static func isTableRow(_ line: Substring.UTF8View) -> Bool {
+        line.first { $0 != 0x20 } == UInt8(ascii: "|")
+    }
+
+    /// The length in bytes of the text after its last newline (at most `limit + 1`, to stay cheap).
+    static func lastLineBytes(_ text: String, limit: Int) -> Int {
+        var count = 0
+        for byte in text.utf8.reversed() {
+            if byte == 0x0A || count > limit { break }
+            count += 1
+        }
+        return count
     }
 
     static let finishedParagraphs = ParagraphCache()

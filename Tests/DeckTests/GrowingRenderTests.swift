@@ -44,10 +44,19 @@ struct GrowingRenderTests {
         }
     }
 
+    @Test("a table growing row by row keeps its columns aligned across the cut")
+    func tables() {
+        var text = String(repeating: "filler line\n", count: 250) + "| a | b |\n|---|---|\n"
+        for row in 0..<30 {
+            text += "| \(String(repeating: "x", count: row)) | \(row) |\n"
+            #expect(MarkdownRenderer.renderGrowing(text, width: 80) == MarkdownRenderer.render(text, width: 80))
+        }
+    }
+
     @Test("a reply edited in place (same length) is not drawn from the cached paragraphs")
     func edited() {
-        let first = String(repeating: "alpha beta\n\n", count: 300) + "tail"
-        let second = String(repeating: "gamma zeta\n\n", count: 300) + "tail"
+        let first = String(repeating: "alpha beta\n", count: 300) + "tail"
+        let second = String(repeating: "gamma zeta\n", count: 300) + "tail"
         #expect(first.utf8.count == second.utf8.count)
         _ = MarkdownRenderer.renderGrowing(first, width: 40)
         #expect(MarkdownRenderer.renderGrowing(second, width: 40) == MarkdownRenderer.render(second, width: 40))

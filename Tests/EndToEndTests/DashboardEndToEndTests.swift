@@ -85,6 +85,32 @@ struct DashboardEndToEndTests {
         #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
     }
 
+    @Test("server killed mid-reply: the partial reply stays, the pane says why; the server back: online again")
+    func serverKilledMidStream() async throws {
+        let sim = try SimProcess(extraArguments: ["--token-rate", "20", "--reply-tokens", "400"])
+        let port = sim.port
+        let tmux = try startDeck(sim)
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        try tmux.chatWithLlama("hi")
+        let (streaming, partial) = try await tmux.waitFor { $0.contains("The sky") && $0.contains("[streaming]") }
+        #expect(streaming, "no reply started:\n\(partial)")
+        sim.stop()
+        let (cut, screen) = try await tmux.waitFor { $0.contains("[error]") && $0.contains("⏹") }
+        #expect(cut, "the pane does not say the reply was cut:\n\(screen)")
+        #expect(screen.contains("The sky"), "the partial reply was lost:\n\(screen)")
+        let restarted = try SimProcess(port: port)
+        defer { restarted.stop() }
+        // Online again: the status says so and the offline banner (with its retry countdown) is gone.
+        let (back, after) = try await tmux.waitFor(timeout: .seconds(40)) {
+            $0.contains("● online") && !$0.contains("retrying in")
+        }
+        #expect(back, "did not reconnect:\n\(after)")
+        #expect(after.contains("The sky"))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+    }
+
     @Test("SIGTERM restores the terminal")
     func sigterm() async throws {
         let sim = try SimProcess()
