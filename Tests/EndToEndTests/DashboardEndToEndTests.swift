@@ -299,15 +299,22 @@ struct DashboardEndToEndTests {
         try again.send("C-q")
     }
 
+    /// Starts the dashboard on `sim`, starts recording what it writes to its pty, and says "hello"
+    /// to llama3.2. Returns the session and a reader of the bytes written so far.
+    func chatCapturingPTY(_ sim: SimProcess) async throws -> (TmuxSession, () -> Data) {
+        let tmux = try startDeck(sim)
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
+        let ptyBytes = try tmux.capturePTY()
+        try tmux.chatWithLlama("hello")
+        return (tmux, ptyBytes)
+    }
+
     @Test("escape sequences in model output never reach the terminal: they show as placeholders")
     func terminalInjection() async throws {
         let sim = try SimProcess(extraArguments: ["--fault", "escapes"])
         defer { sim.stop() }
-        let tmux = try startDeck(sim)
+        let (tmux, ptyBytes) = try await chatCapturingPTY(sim)
         defer { tmux.kill() }
-        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
-        let ptyBytes = try tmux.capturePTY()
-        try tmux.chatWithLlama("hello")
         let (done, screen) = try await tmux.waitFor { $0.contains("tok/s") }
         #expect(done, "no reply:\n\(screen)")
         #expect(screen.contains("␛]52;c;"))
@@ -331,11 +338,8 @@ struct DashboardEndToEndTests {
     func injectionInErrorsAndFileNames() async throws {
         let sim = try SimProcess(extraArguments: ["--fault", "escapes,error", "--fault-after", "3"])
         defer { sim.stop() }
-        let tmux = try startDeck(sim)
+        let (tmux, ptyBytes) = try await chatCapturingPTY(sim)
         defer { tmux.kill() }
-        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)
-        let ptyBytes = try tmux.capturePTY()
-        try tmux.chatWithLlama("hello")
         let (failed, screen) = try await tmux.waitFor { $0.contains("pwned-error") }
         #expect(failed, "no error shown:\n\(screen)")
         #expect(screen.contains("␛]0;pwned-error"))
