@@ -11,6 +11,10 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzNDJSON FuzzKeys FuzzMarkdown FuzzWidth)
 export LC_ALL=C.UTF-8
+# Swift's own crash backtracer would catch the trap first and libFuzzer would not save the input.
+export SWIFT_BACKTRACE=enable=no
+# Touching the manifest makes SwiftPM re-plan, so files added to the main package are seen.
+touch Fuzz/Package.swift
 swift build --package-path Fuzz --scratch-path Fuzz/.build --sanitize=fuzzer
 bin="$(swift build --package-path Fuzz --scratch-path Fuzz/.build --sanitize=fuzzer --show-bin-path)"
 status=0

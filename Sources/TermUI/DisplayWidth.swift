@@ -61,7 +61,8 @@ public enum DisplayWidth {
         }
     }
 
-    /// Cells a grapheme cluster takes: an emoji sequence or a character followed by VS16 takes 2.
+    /// Cells a grapheme cluster takes: an emoji sequence or a character followed by VS16 takes 2;
+    /// any other cluster, the sum of its scalars (so text measures the same however it clusters).
     public static func width(of character: Character) -> Int {
         let utf8 = character.utf8
         if utf8.count == 1, let byte = utf8.first { return byte == 0 ? 0 : 1 }  // ASCII: one cell (controls show as one placeholder)
@@ -74,7 +75,9 @@ public enum DisplayWidth {
             if scalar.value == 0xFE0F || scalar.properties.isEmojiPresentation { hasEmojiPresentation = true }
         }
         if hasEmojiPresentation, first.properties.isEmoji { return 2 }
-        return width(of: first)
+        // Otherwise as a terminal counts it, scalar by scalar: marks add nothing, but a cluster that
+        // starts with a prepended mark (U+0600…) or joins letters (Indic conjuncts) spans them all.
+        return scalars.reduce(0) { $0 + width(of: $1) }
     }
 
     /// Cells a string takes.
