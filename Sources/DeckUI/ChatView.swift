@@ -252,7 +252,7 @@ enum ChatView {
                     lines.append(Line(text: "thinking · \(entry.thinking.count) characters · ^T shows", style: Style(.thinking, [.italic])))
                 } else {
                     lines.append(Line(text: "thinking", style: Style(.thinking, [.italic, .bold])))
-                    for line in TextWrap.wrap(entry.thinking, width: textWidth) {
+                    for line in MarkdownRenderer.wrapGrowing(entry.thinking, width: textWidth) {
                         lines.append(Line(text: line, style: Style(.thinking, [.italic]), indent: 2))
                     }
                 }

@@ -81,8 +81,9 @@ enum MarkdownRenderer {
         guard utf8.count > 2048, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
-        let head = finishedParagraphs.lines(for: prefix, width: width, base: base) {
-            render(prefix, width: width, base: base, inFence: false)
+        let head = finishedParagraphs.value(for: prefix, width: width, base: base) {
+            let rendered = render(prefix, width: width, base: base, inFence: false)
+            return FinishedLines(lines: rendered.lines, inFence: rendered.inFence)
         }
         return head.lines + render(rest, width: width, base: base, inFence: head.inFence).lines
     }
@@ -118,7 +119,33 @@ enum MarkdownRenderer {
         return count
     }
 
-    static let finishedParagraphs = ParagraphCache()
+    struct FinishedLines: Sendable {
+        var lines: [[Span]]
+        var inFence: Bool
+    }
+
+    static let finishedParagraphs = ParagraphCache<FinishedLines>()
+
+    /// `TextWrap.wrap` for text that grows at its end: the lines before its last line break are kept
+    /// from the previous call. Paragraphs wrap independently, so the result is the same.
+    static func wrapGrowing(_ text: String, width: Int) -> [String] {
+        let utf8 = text.utf8
+        guard utf8.count > 2048, let cut = lastPlainNewline(utf8) else { return TextWrap.wrap(text, width: width) }
+        let head = finishedWraps.value(for: text[..<cut], width: width) { TextWrap.wrap(String(text[..<cut]), width: width) }
+        return head + TextWrap.wrap(String(text[utf8.index(after: cut)...]), width: width)
+    }
+
+    /// The last newline that is not the second half of a CR LF (which wraps as one character).
+    static func lastPlainNewline(_ utf8: String.UTF8View) -> String.Index? {
+        var index = utf8.endIndex
+        while index > utf8.startIndex {
+            index = utf8.index(before: index)
+            if utf8[index] == 0x0A, index == utf8.startIndex || utf8[utf8.index(before: index)] != 0x0D { return index }
+        }
+        return nil
+    }
+
+    static let finishedWraps = ParagraphCache<[String]>()
 
     static func headingLevel(_ line: Substring) -> Int? {
         let hashes = line.prefix { $0 == "#" }.count

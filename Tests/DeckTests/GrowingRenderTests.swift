@@ -1,4 +1,5 @@
 @testable import DeckUI
+import TermUI
 import Testing
 
 /// Rendering a growing reply from cached finished paragraphs must give exactly what rendering it
@@ -41,6 +42,18 @@ struct GrowingRenderTests {
             let prefix = String(text.prefix(length))
             #expect(MarkdownRenderer.renderGrowing(prefix, width: width) == MarkdownRenderer.render(prefix, width: width),
                     "differs at \(length) characters (\(character))")
+        }
+    }
+
+    @Test("thinking text wraps the same from cached paragraphs, CR LF included")
+    func thinking() {
+        let text = String(repeating: "I should think about this carefully, 天空 and all.\nNext step\r\n", count: 80)
+        var length = 0
+        for _ in text {
+            length += 1
+            guard length % 53 == 0 else { continue }
+            let prefix = String(text.prefix(length))
+            #expect(MarkdownRenderer.wrapGrowing(prefix, width: 31) == TextWrap.wrap(prefix, width: 31), "differs at \(length)")
         }
     }
 
