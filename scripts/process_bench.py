@@ -135,6 +135,20 @@ class Deck:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
+    def thread_cpu(self):
+        """CPU seconds so far per thread name (threads of the same name summed)."""
+        totals = {}
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/stat") as f:
+                    head, rest = f.read().rsplit(")", 1)
+                name = head.split("(", 1)[1]
+                fields = rest.split()
+                totals[name] = totals.get(name, 0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+            except OSError:
+                pass
+        return totals
+
     def rss_mb(self):
         with open(f"/proc/{self.pid}/statm") as f:
             return int(f.read().split()[1]) * PAGE / 1e6
@@ -194,6 +208,11 @@ def measure_stream(build, panes, reply_tokens, rate, store):
         deck.pump(1.0)
         start_chat(deck, panes)
         cpu0, bytes0, t0 = deck.cpu_seconds(), deck.bytes, time.monotonic()
+        threads0 = deck.thread_cpu()
+        perf = None
+        if os.environ.get("DECK_PERF_OUT"):  # profile the stream: DECK_PERF_OUT=perf.data
+            perf = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(deck.pid), "-o",
+                                     os.environ["DECK_PERF_OUT"]], stderr=subprocess.DEVNULL)
         deck.keys("\r")
         rss_peak = 0.0
         parts_at_peak = (0.0, 0.0)
@@ -210,6 +229,12 @@ def measure_stream(build, panes, reply_tokens, rate, store):
                 break
         elapsed = time.monotonic() - t0
         cpu = deck.cpu_seconds() - cpu0
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+        threads = {name: seconds - threads0.get(name, 0) for name, seconds in deck.thread_cpu().items()}
+        print(json.dumps({"panes": panes, "thread_cpu_percent": {name: round(100 * seconds / elapsed, 2)
+                          for name, seconds in sorted(threads.items()) if seconds > 0}}), file=sys.stderr)
         written = deck.bytes - bytes0
         rss_after = deck.rss_mb()
         model = sim.models[0]
@@ -229,6 +254,8 @@ def main():
     parser.add_argument("--idle-seconds", type=float, default=60)
     parser.add_argument("--startup-runs", type=int, default=20)
     parser.add_argument("--cycles", type=int, default=100)
+    parser.add_argument("--only", choices=["startup", "stream", "memory", "idle"],
+                        help="run one group of measurements (for profiling and quick checks)")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     results = []
@@ -240,78 +267,85 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         store = os.path.join(tmp, "chats.sqlite")
 
-        # 1. Startup: exec to the first frame that shows the whole model list.
-        sim = Sim(build, 200, 50)
-        times = []
-        for _ in range(args.startup_runs):
+        def wanted(group):
+            return args.only is None or args.only == group
+
+        if wanted("startup"):
+            # 1. Startup: exec to the first frame that shows the whole model list.
+            sim = Sim(build, 200, 50)
+            times = []
+            for _ in range(args.startup_runs):
+                deck = Deck(build, sim, store)
+                elapsed = deck.wait_for(sim.models)
+                deck.quit()
+                if elapsed is not None:
+                    times.append(elapsed * 1000)
+            sim.stop()
+            if times:
+                median = statistics.median(times)
+                report("1. startup to the first frame with the model list < 50 ms",
+                       f"{median:.1f} ms median ({min(times):.1f}–{max(times):.1f}, {len(times)} runs)", median < 50)
+            else:
+                report("1. startup", "no frame with the model list", False)
+
+        if wanted("stream"):
+            # 2, 3, 6. One pane, then four, streaming 2,000 tokens at 200 tokens/s.
+            one = measure_stream(build, 1, 2000, 200, store)
+            report("2. CPU while 1 pane streams 2,000 tokens at 200/s < 2%", f"{one['cpu_percent']:.2f}% of a core over {one['seconds']:.1f} s",
+                   one["cpu_percent"] < 2)
+            report("3. bytes to the terminal per token ≤ 3× the token's bytes",
+                   f"{one['bytes_per_token']:.1f} bytes per token; tokens average {one['token_bytes']:.1f} bytes "
+                   f"({one['bytes_per_token'] / one['token_bytes']:.2f}×)", one["bytes_per_token"] <= 3 * one["token_bytes"])
+            report("6. RSS while streaming < 30 MB",
+                   f"{one['rss_peak_mb']:.1f} MB peak: {one['anon_mb']:.1f} MB the process's own (anonymous), "
+                   f"{one['file_mb']:.1f} MB mapped binaries and libraries (shared, file-backed)", one["rss_peak_mb"] < 30)
+            four = measure_stream(build, 4, 2000, 200, store)
+            report("2. CPU while 4 panes stream at once < 8%", f"{four['cpu_percent']:.2f}% of a core over {four['seconds']:.1f} s",
+                   four["cpu_percent"] < 8)
+
+        if wanted("memory"):
+            # 6. 100,000 tokens into 4 panes (25,000 each, fast).
+            big = measure_stream(build, 4, 25000, 5000, store)
+            report("6. RSS after 100,000 tokens into 4 panes < 60 MB",
+                   f"{big['rss_after_mb']:.1f} MB after {big['tokens']:,} tokens (peak {big['rss_peak_mb']:.1f} MB)",
+                   big["rss_after_mb"] < 60)
+
+        if wanted("idle"):
+            # 7 and 6. Four panes open and idle; then open/close cycles of panes and the session list.
+            sim = Sim(build, 200, 20)
             deck = Deck(build, sim, store)
-            elapsed = deck.wait_for(sim.models)
+            deck.wait_for(sim.models[-1:])
+            deck.keys("\r")
+            deck.pump(0.3)
+            for _ in range(3):
+                deck.keys("\x0e")
+                deck.pump(0.2)
+            deck.pump(2)
+            cpu0, t0 = deck.cpu_seconds(), time.monotonic()
+            deck.pump(args.idle_seconds)
+            idle = 100 * (deck.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+            report(f"7. idle, 4 panes open, {args.idle_seconds:.0f} s < 0.5%", f"{idle:.3f}% of a core", idle < 0.5)
+
+            def cycle(n):
+                for _ in range(n):
+                    deck.keys("\x0e")   # ^N open a pane
+                    deck.pump(0.02)
+                    deck.keys("\x18")   # ^X close it
+                    deck.pump(0.02)
+                    deck.keys("\x13")   # ^S saved chats
+                    deck.pump(0.03)
+                    deck.keys("\x1b")   # Esc closes the list
+                    deck.pump(0.03)
+            cycle(10)
+            deck.pump(1)
+            before = deck.rss_mb()
+            cycle(args.cycles)
+            deck.pump(1)
+            after = deck.rss_mb()
             deck.quit()
-            if elapsed is not None:
-                times.append(elapsed * 1000)
-        sim.stop()
-        if times:
-            median = statistics.median(times)
-            report("1. startup to the first frame with the model list < 50 ms",
-                   f"{median:.1f} ms median ({min(times):.1f}–{max(times):.1f}, {len(times)} runs)", median < 50)
-        else:
-            report("1. startup", "no frame with the model list", False)
-
-        # 2, 3, 6. One pane, then four, streaming 2,000 tokens at 200 tokens/s.
-        one = measure_stream(build, 1, 2000, 200, store)
-        report("2. CPU while 1 pane streams 2,000 tokens at 200/s < 2%", f"{one['cpu_percent']:.2f}% of a core over {one['seconds']:.1f} s",
-               one["cpu_percent"] < 2)
-        report("3. bytes to the terminal per token ≤ 3× the token's bytes",
-               f"{one['bytes_per_token']:.1f} bytes per token; tokens average {one['token_bytes']:.1f} bytes "
-               f"({one['bytes_per_token'] / one['token_bytes']:.2f}×)", one["bytes_per_token"] <= 3 * one["token_bytes"])
-        report("6. RSS while streaming < 30 MB",
-               f"{one['rss_peak_mb']:.1f} MB peak: {one['anon_mb']:.1f} MB the process's own (anonymous), "
-               f"{one['file_mb']:.1f} MB mapped binaries and libraries (shared, file-backed)", one["rss_peak_mb"] < 30)
-        four = measure_stream(build, 4, 2000, 200, store)
-        report("2. CPU while 4 panes stream at once < 8%", f"{four['cpu_percent']:.2f}% of a core over {four['seconds']:.1f} s",
-               four["cpu_percent"] < 8)
-
-        # 6. 100,000 tokens into 4 panes (25,000 each, fast).
-        big = measure_stream(build, 4, 25000, 5000, store)
-        report("6. RSS after 100,000 tokens into 4 panes < 60 MB",
-               f"{big['rss_after_mb']:.1f} MB after {big['tokens']:,} tokens (peak {big['rss_peak_mb']:.1f} MB)",
-               big["rss_after_mb"] < 60)
-
-        # 7 and 6. Four panes open and idle; then open/close cycles of panes and the session list.
-        sim = Sim(build, 200, 20)
-        deck = Deck(build, sim, store)
-        deck.wait_for(sim.models[-1:])
-        deck.keys("\r")
-        deck.pump(0.3)
-        for _ in range(3):
-            deck.keys("\x0e")
-            deck.pump(0.2)
-        deck.pump(2)
-        cpu0, t0 = deck.cpu_seconds(), time.monotonic()
-        deck.pump(args.idle_seconds)
-        idle = 100 * (deck.cpu_seconds() - cpu0) / (time.monotonic() - t0)
-        report(f"7. idle, 4 panes open, {args.idle_seconds:.0f} s < 0.5%", f"{idle:.3f}% of a core", idle < 0.5)
-
-        def cycle(n):
-            for _ in range(n):
-                deck.keys("\x0e")   # ^N open a pane
-                deck.pump(0.02)
-                deck.keys("\x18")   # ^X close it
-                deck.pump(0.02)
-                deck.keys("\x13")   # ^S saved chats
-                deck.pump(0.03)
-                deck.keys("\x1b")   # Esc closes the list
-                deck.pump(0.03)
-        cycle(10)
-        deck.pump(1)
-        before = deck.rss_mb()
-        cycle(args.cycles)
-        deck.pump(1)
-        after = deck.rss_mb()
-        deck.quit()
-        sim.stop()
-        report(f"6. no growth across {args.cycles} open/close cycles of panes and sessions",
-               f"{before:.1f} MB → {after:.1f} MB ({after - before:+.1f} MB)", after - before < 1.0)
+            sim.stop()
+            report(f"6. no growth across {args.cycles} open/close cycles of panes and sessions",
+                   f"{before:.1f} MB → {after:.1f} MB ({after - before:+.1f} MB)", after - before < 1.0)
 
     print()
     width = max(len(r["target"]) for r in results)
