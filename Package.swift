@@ -80,6 +80,8 @@ let package = Package(
             dependencies: [
                 "DeckRuntime", "DeckCore", "TermUI", "OllamaKit", "OllamaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

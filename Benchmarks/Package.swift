@@ -28,6 +28,7 @@ let package = Package(
                 .product(name: "OllamaKit", package: "ollama-deck"),
                 .product(name: "DeckCore", package: "ollama-deck"),
                 .product(name: "DeckUI", package: "ollama-deck"),
+                .product(name: "TermUI", package: "ollama-deck"),
             ]
         ),
         .executableTarget(

@@ -212,7 +212,7 @@ def measure_stream(build, panes, reply_tokens, rate, store):
         perf = None
         if os.environ.get("DECK_PERF_OUT"):  # profile the stream: DECK_PERF_OUT=perf.data
             perf = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(deck.pid), "-o",
-                                     os.environ["DECK_PERF_OUT"]], stderr=subprocess.DEVNULL)
+                                     f"{os.environ['DECK_PERF_OUT']}.{panes}"], stderr=subprocess.DEVNULL)
         deck.keys("\r")
         rss_peak = 0.0
         parts_at_peak = (0.0, 0.0)

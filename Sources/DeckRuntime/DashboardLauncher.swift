@@ -92,28 +92,31 @@ public enum DashboardLauncher {
         let signals = SignalWatcher(inbox: inbox)
         let logPath = options.logFile ?? defaultLogPath(options.environment)
         let useColor = !options.noColor && (options.environment["NO_COLOR"] ?? "").isEmpty
-        let terminal: CursesTerminal
-        do {
-            terminal = try CursesTerminal(useColor: useColor)
-        } catch {
-            signals.stop()
-            await runner.shutdown()
-            await demoServer?.stop()
-            printError("ollama-deck: \(error)")
-            return 1
+        let initialState = state
+        // Every curses call, from start to restore, happens on this one thread.
+        let terminalFailure = await DedicatedThread.run(name: "deck-ui") { () -> String? in
+            let terminal: CursesTerminal
+            do {
+                terminal = try CursesTerminal(useColor: useColor)
+            } catch {
+                return String(describing: error)
+            }
+            let savedStderr = redirectStderr(to: logPath)
+            installTerminalCrashGuard(message: "ollama-deck crashed; the terminal was restored. Details: \(logPath)")
+            DeckLoop(state: initialState, terminal: terminal, inbox: inbox, runner: runner).run()
+            terminal.restore()
+            restoreStderr(savedStderr)
+            return nil
         }
-        let savedStderr = redirectStderr(to: logPath)
-        installTerminalCrashGuard(message: "ollama-deck crashed; the terminal was restored. Details: \(logPath)")
 
-        let loop = DeckLoop(state: state, terminal: terminal, inbox: inbox, runner: runner)
-        loop.run()
-
-        terminal.restore()
-        runner.flushStore()
+        if terminalFailure == nil { runner.flushStore() }
         signals.stop()
-        restoreStderr(savedStderr)
         await runner.shutdown()
         await demoServer?.stop()
+        if let terminalFailure {
+            printError("ollama-deck: \(terminalFailure)")
+            return 1
+        }
         return 0
     }
 

@@ -22,6 +22,9 @@ public final class EffectRunner: Sendable {
     private let store: ChatStore?
     /// Store work runs here, one item at a time, in the order the effects were issued.
     private let storeQueue = DispatchQueue(label: "ollama-deck.store")
+    /// Reading images and writing exports: blocking file work, kept off the tasks' threads (which
+    /// may be the network's event loops).
+    private let fileQueue = DispatchQueue(label: "ollama-deck.files")
 
     public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
         self.inbox = inbox
@@ -112,9 +115,9 @@ public final class EffectRunner: Sendable {
                 }
             }
         case .readImage(let pane, let path):
-            Task.detached { inbox.post(.imageRead(pane: pane, ImageLoader.load(path: path))) }
+            fileQueue.async { inbox.post(.imageRead(pane: pane, ImageLoader.load(path: path))) }
         case .exportMarkdown(let path, let markdown):
-            Task.detached {
+            fileQueue.async {
                 do {
                     try markdown.write(toFile: path, atomically: true, encoding: .utf8)
                     inbox.post(.exported(path: path, error: nil))

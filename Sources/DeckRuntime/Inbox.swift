@@ -54,7 +54,8 @@ public final class Inbox: Sendable {
     /// Takes every queued event and empties the wake pipe.
     public func drain() -> [RuntimeEvent] {
         var scratch = [UInt8](repeating: 0, count: 64)
-        while read(wakeFD, &scratch, scratch.count) > 0 {}
+        // One wake byte per burst: a short read has emptied the pipe, no second call needed.
+        while read(wakeFD, &scratch, scratch.count) == scratch.count {}
         return queue.withLock { events in
             defer { events.removeAll(keepingCapacity: true) }
             return events

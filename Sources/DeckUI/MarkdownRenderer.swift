@@ -81,7 +81,13 @@ enum MarkdownRenderer {
         guard utf8.count > 2048, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
-        let head = finishedParagraphs.value(for: prefix, width: width, base: base) {
+        let head = finishedParagraphs.value(for: prefix, width: width, base: base) { cached, lineBreak in
+            // The lines after a cached cut draw on their own unless a table runs across it.
+            let after = prefix[utf8.index(after: lineBreak)...]
+            if isTableRow(lastLine(before: lineBreak, in: utf8)), isTableRow(firstLine(after.utf8)) { return nil }
+            let added = render(after, width: width, base: base, inFence: cached.inFence)
+            return FinishedLines(lines: cached.lines + added.lines, inFence: added.inFence)
+        } make: {
             let rendered = render(prefix, width: width, base: base, inFence: false)
             return FinishedLines(lines: rendered.lines, inFence: rendered.inFence)
         }
@@ -102,6 +108,18 @@ enum MarkdownRenderer {
             lineEnd = index
         }
         return nil
+    }
+
+    /// The line that ends at the newline `lineBreak`.
+    static func lastLine(before lineBreak: String.Index, in utf8: String.UTF8View) -> Substring.UTF8View {
+        var start = lineBreak
+        while start > utf8.startIndex, utf8[utf8.index(before: start)] != 0x0A { start = utf8.index(before: start) }
+        return Substring(utf8[start..<lineBreak]).utf8
+    }
+
+    /// The text's first line.
+    static func firstLine(_ utf8: Substring.UTF8View) -> Substring.UTF8View {
+        Substring(utf8[..<(utf8.firstIndex(of: 0x0A) ?? utf8.endIndex)]).utf8
     }
 
     /// A line that, trimmed of leading spaces, starts with `|`.
@@ -131,7 +149,11 @@ enum MarkdownRenderer {
     static func wrapGrowing(_ text: String, width: Int) -> [String] {
         let utf8 = text.utf8
         guard utf8.count > 2048, let cut = lastPlainNewline(utf8) else { return TextWrap.wrap(text, width: width) }
-        let head = finishedWraps.value(for: text[..<cut], width: width) { TextWrap.wrap(String(text[..<cut]), width: width) }
+        let head = finishedWraps.value(for: text[..<cut], width: width) { cached, lineBreak in
+            cached + TextWrap.wrap(String(text[utf8.index(after: lineBreak)..<cut]), width: width)
+        } make: {
+            TextWrap.wrap(String(text[..<cut]), width: width)
+        }
         return head + TextWrap.wrap(String(text[utf8.index(after: cut)...]), width: width)
     }
 

@@ -49,6 +49,9 @@ public final class CursesTerminal {
         keypad(window, true)
         nodelay(window, true)
         set_escdelay(25)
+        // No typeahead checks in the middle of an update: curses would poll the keyboard twice per
+        // frame and flush its output in pieces at each check. Keys are read after every frame anyway.
+        typeahead(-1)
         curs_set(0)
         let colorOK = useColor && has_colors()
         if colorOK {

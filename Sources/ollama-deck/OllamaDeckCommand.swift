@@ -2,7 +2,7 @@ import ArgumentParser
 import DeckRuntime
 import OllamaKit
 
-@main
+/// The command line; `main.swift` runs it.
 struct OllamaDeckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ollama-deck",
@@ -12,6 +12,12 @@ struct OllamaDeckCommand: AsyncParsableCommand {
             ShowCommand.self, CopyCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self)
+
+    /// What `@main` would run. (In `main.swift`, `main()` resolves to the synchronous overload,
+    /// which prints help instead of running an async subcommand.)
+    static func start() async {
+        await main(nil)
+    }
 }
 
 /// `ollama-deck` with no subcommand: the full-screen dashboard.

@@ -74,4 +74,30 @@ struct GrowingRenderTests {
         _ = MarkdownRenderer.renderGrowing(first, width: 40)
         #expect(MarkdownRenderer.renderGrowing(second, width: 40) == MarkdownRenderer.render(second, width: 40))
     }
+
+    @Test("the cache draws only what a reply added after a line break, and starts over after an edit")
+    func cacheExtends() {
+        let cache = ParagraphCache<[String]>()
+        var made = 0
+        var extended: [String] = []
+        func lines(_ text: String) -> [String] {
+            cache.value(for: Substring(text), width: 10) { cached, lineBreak in
+                let added = String(text[text.utf8.index(after: lineBreak)...])
+                extended.append(added)
+                return cached + [added]
+            } make: {
+                made += 1
+                return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        #expect(lines("one\ntwo") == ["one", "two"])
+        #expect(lines("one\ntwo") == ["one", "two"])  // a hit: nothing drawn
+        #expect(made == 1 && extended.isEmpty)
+        #expect(lines("one\ntwo\nthree") == ["one", "two", "three"])
+        #expect(made == 1 && extended == ["three"])
+        #expect(lines("one\ntwo\nthreefold") == ["one", "two", "threefold"])  // not after a line break
+        #expect(made == 2)
+        #expect(lines("one\nTWO\nthree\nfour") == ["one", "TWO", "three", "four"])  // edited: drawn anew
+        #expect(made == 3 && extended == ["three"])
+    }
 }

@@ -10,6 +10,46 @@ public enum BenchFixtures {
         "{\"model\":\"qwen3:8b\",\"created_at\":\"2026-08-21T18:02:11.114310012Z\",\"message\":{\"role\":\"assistant\",\"content\":\"词\(i % 10)\"},\"done\":false}\n"
     }.joined().utf8)
 
+    /// A reply shaped like a model's (paragraphs, a list, code, Chinese and emoji) as NDJSON chat
+    /// chunks of a word or a few characters each, about 2,000 of them.
+    public static let replyChunkLines: [UInt8] = {
+        let text = """
+            The sky looks blue because air molecules scatter short wavelengths of sunlight more than long ones. \
+            This is called Rayleigh scattering, and it is why sunsets turn orange and red. 🌅
+
+            Here is a quick summary:
+
+            - **Ollama** runs large language models locally.
+            - Models are pulled from a registry, layer by layer.
+            - Replies stream as NDJSON, one JSON object per line.
+
+            ```swift
+            let client = OllamaClient()
+            ```
+
+            天空之所以是蓝色的，是因为大气中的分子对短波长的光散射得更多。这种现象叫做瑞利散射。
+
+
+            """
+        var tokens: [String] = []
+        while tokens.count < 2_000 {
+            var current = ""
+            for character in text {
+                current.append(character)
+                if character == " " || character == "\n" || current.unicodeScalars.count >= 4 {
+                    tokens.append(current)
+                    current = ""
+                }
+            }
+            if !current.isEmpty { tokens.append(current) }
+        }
+        let encoder = JSONEncoder()
+        return Array(tokens.map { token in
+            let content = String(decoding: try! encoder.encode(token), as: UTF8.self)
+            return "{\"model\":\"qwen3:8b\",\"created_at\":\"2026-08-21T18:02:11.114310012Z\",\"message\":{\"role\":\"assistant\",\"content\":\(content)},\"done\":false}\n"
+        }.joined().utf8)
+    }()
+
     /// A 120×40 dashboard with `count` installed models, chatting with the first one.
     public static func dashboardState(width: Int = 120, height: Int = 40, models count: Int) -> AppState {
         let now = Date(timeIntervalSince1970: 1_790_000_000)

@@ -2,17 +2,18 @@ import BenchFixtures
 import DeckCore
 import DeckUI
 import OllamaKit
+import TermUI
 #if canImport(Glibc)
 import Glibc
 #endif
 
 // Runs one benchmark workload a fixed number of times, with no timing of its own, so that
 // `valgrind --tool=callgrind` can count its instructions (see scripts/profile.sh).
-//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | filter
+//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | stream-frames | filter
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let workload = arguments.first else {
-    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|filter")
+    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|stream-frames|filter")
     exit(2)
 }
 var framer = LineFramer()
@@ -32,6 +33,26 @@ case "frame-1kb", "frame-10mb":
     let frames = arguments.dropFirst().first.flatMap { Int($0) } ?? 20
     let start = ContinuousClock.now
     for _ in 0..<frames { sink &+= DashboardView.render(state).buffer.width }
+    print("\(frames) frames, \((ContinuousClock.now - start) / frames) each")
+case "stream-frames":
+    // What the dashboard does 20 times a second while one pane streams at 200 tokens/s: fold 10
+    // chunks, render the frame, find the cells that changed since the last one.
+    var (state, ids) = BenchFixtures.streamingState(panes: 1)
+    var decoder = StreamLineDecoder<ChatResponse>()
+    var replyFramer = LineFramer()
+    let reply = replyFramer.append(BenchFixtures.replyChunkLines).lines
+    var previous: CellBuffer?
+    let frames = arguments.dropFirst().first.flatMap { Int($0) } ?? 400
+    let start = ContinuousClock.now
+    for frame in 0..<frames {
+        for token in 0..<10 {
+            guard let chunk = try? decoder.decode(reply[(frame * 10 + token) % reply.count]) else { continue }
+            _ = update(&state, .chatChunkReceived(pane: ids[0], chunk))
+        }
+        let buffer = DashboardView.render(state).buffer
+        sink &+= buffer.changedCells(since: previous).count
+        previous = buffer
+    }
     print("\(frames) frames, \((ContinuousClock.now - start) / frames) each")
 case "filter":
     var state = BenchFixtures.dashboardState(models: 5_000)
