@@ -58,6 +58,30 @@ public final class ChatStore: Sendable {
                 END;
                 """)
         }
+        // Only finished messages go into the search index. A streaming reply is saved every second
+        // so a crash keeps it; re-indexing its whole text each time cost more than the rest of the
+        // dashboard's streaming work.
+        migrator.registerMigration("v2: index finished messages only") { db in
+            try db.execute(sql: """
+                DROP TRIGGER message_ai;
+                DROP TRIGGER message_ad;
+                DROP TRIGGER message_au;
+                INSERT INTO message_fts(message_fts, rowid, content, thinking)
+                    SELECT 'delete', id, content, thinking FROM message WHERE NOT complete;
+                CREATE TRIGGER message_ai AFTER INSERT ON message WHEN new.complete BEGIN
+                    INSERT INTO message_fts(rowid, content, thinking) VALUES (new.id, new.content, new.thinking);
+                END;
+                CREATE TRIGGER message_ad AFTER DELETE ON message WHEN old.complete BEGIN
+                    INSERT INTO message_fts(message_fts, rowid, content, thinking) VALUES ('delete', old.id, old.content, old.thinking);
+                END;
+                CREATE TRIGGER message_au AFTER UPDATE ON message BEGIN
+                    INSERT INTO message_fts(message_fts, rowid, content, thinking)
+                        SELECT 'delete', old.id, old.content, old.thinking WHERE old.complete;
+                    INSERT INTO message_fts(rowid, content, thinking)
+                        SELECT new.id, new.content, new.thinking WHERE new.complete;
+                END;
+                """)
+        }
         return migrator
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import DeckCore
-import DeckStore
+@testable import DeckStore
 import GRDB
 import OllamaKit
 import Testing
@@ -64,6 +64,41 @@ struct ChatStoreTests {
         #expect(try store.search("瑞利").count == 2)  // under three characters: LIKE
         #expect(try store.search("nothing like this").isEmpty)
         #expect(hits.last?.snippet.contains("瑞利散射") == true)
+    }
+
+    @Test("a reply enters the search index when it is finished, once, and leaves it when deleted")
+    func searchIndexesFinishedReplies() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "x"))
+        try store.save(ChatEntry(role: .assistant, content: "Rayleigh scat"), session: "s1", position: 0, complete: false)
+        try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, half"), session: "s1", position: 0, complete: false)
+        #expect(try store.search("rayleigh").isEmpty)  // still streaming: stored, not indexed
+        try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, whole"), session: "s1", position: 0, complete: true)
+        #expect(try store.search("rayleigh").count == 1)
+        try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, edited"), session: "s1", position: 0, complete: true)
+        #expect(try store.search("rayleigh").map(\.snippet) == ["Rayleigh scattering, edited"])
+        #expect(try store.search("whole").isEmpty)
+        try store.truncate(session: "s1", from: 0)
+        #expect(try store.search("rayleigh").isEmpty)
+    }
+
+    @Test("a database from before: its unfinished replies leave the index, finished ones stay searchable")
+    func upgradeFromFirstSchema() throws {
+        let path = NSTemporaryDirectory() + "deck-v1-\(UUID().uuidString).sqlite"
+        let old = try DatabaseQueue(path: path)
+        try ChatStore.migrator.migrate(old, upTo: "v1")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO session (key, title, updated_at) VALUES ('s1', 't', 0)")
+            try db.execute(sql: """
+                INSERT INTO message (session_key, position, role, content, thinking, complete) VALUES
+                ('s1', 0, 'user', 'finished trigram text', '', 1), ('s1', 1, 'assistant', 'unfinished trigram text', '', 0)
+                """)
+        }
+        try old.close()
+        let store = try ChatStore(path: path)
+        #expect(try store.search("trigram").map(\.position) == [0])
+        try store.save(ChatEntry(role: .assistant, content: "now finished trigram text"), session: "s1", position: 1, complete: true)
+        #expect(try store.search("trigram").map(\.position) == [0, 1])
     }
 
     @Test("truncate, rename, delete, and the open panes list")
