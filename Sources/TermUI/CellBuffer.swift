@@ -49,8 +49,18 @@ public struct CellBuffer: Sendable, Equatable {
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .normal) {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
+        let cell = Cell(character, width: 1, style: style)
         for y in area.y..<area.maxY {
-            for x in area.x..<area.maxX { set(x: x, y: y, Cell(character, width: 1, style: style)) }
+            // Only the edge cells can cut a wide character in half: `set` repairs those; the cells
+            // between are overwritten whole.
+            set(x: area.x, y: y, cell)
+            if area.width > 1 { set(x: area.maxX - 1, y: y, cell) }
+            guard area.width > 2 else { continue }
+            let start = y * width + area.x + 1
+            let end = y * width + area.maxX - 1
+            cells.withUnsafeMutableBufferPointer { buffer in
+                for index in start..<end { buffer[index] = cell }
+            }
         }
     }
 

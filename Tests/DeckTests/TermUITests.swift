@@ -206,3 +206,36 @@ struct TermFuzzCorpusReplayTests {
         }
     }
 }
+
+@Suite("Filling a rectangle")
+struct CellBufferFillTests {
+    /// Fills cell by cell through `put`, the slow way `fill` must agree with.
+    static func fillSlowly(_ buffer: inout CellBuffer, _ rect: Rect, style: Style) {
+        let area = rect.intersection(buffer.bounds)
+        guard !area.isEmpty else { return }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { buffer.put("·", x: x, y: y, style: style) }
+        }
+    }
+
+    @Test("wide characters cut by a filled rectangle's edges are repaired exactly as cell-by-cell writes would")
+    func agreesWithCellByCell() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["天", "a", "空", "🦙", "b", " ", "蓝"]
+        for _ in 0..<300 {
+            var base = CellBuffer(width: 17, height: 3)
+            for y in 0..<3 {
+                var line = ""
+                for _ in 0..<12 { line += pieces.randomElement(using: &random)! }
+                base.put(line, x: Int.random(in: 0..<3, using: &random), y: y)
+            }
+            let rect = Rect(x: Int.random(in: -2..<17, using: &random), y: Int.random(in: -1..<3, using: &random),
+                            width: Int.random(in: 0..<19, using: &random), height: Int.random(in: 0..<4, using: &random))
+            var fast = base
+            fast.fill(rect, with: "·", style: Style(.dim))
+            var slow = base
+            Self.fillSlowly(&slow, rect, style: Style(.dim))
+            #expect(fast == slow, "rect \(rect) over\n\(base.text)")
+        }
+    }
+}
