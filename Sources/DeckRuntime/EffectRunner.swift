@@ -22,6 +22,9 @@ public final class EffectRunner: Sendable {
     private let store: ChatStore?
     /// Store work runs here, one item at a time, in the order the effects were issued.
     private let storeQueue = DispatchQueue(label: "ollama-deck.store")
+    /// How often a streamed reply or pull is read from the network once it has caught up: the
+    /// loop's background frame interval, so a stream wakes the process about as often as it is drawn.
+    static let streamPace: Duration = .milliseconds(50)
     /// Reading images and writing exports: blocking file work, kept off the tasks' threads (which
     /// may be the network's event loops).
     private let fileQueue = DispatchQueue(label: "ollama-deck.files")
@@ -97,7 +100,7 @@ public final class EffectRunner: Sendable {
         case .startChat(let pane, let request, let id):
             track(id) {
                 do {
-                    for try await chunk in try await client.chat(request) {
+                    for try await chunk in try await client.chat(request).paced(Self.streamPace) {
                         inbox.post(.chatChunkReceived(pane: pane, chunk))
                     }
                     inbox.post(.chatFinished(pane: pane, nil))
@@ -166,7 +169,7 @@ public final class EffectRunner: Sendable {
         _ start: @Sendable () async throws -> OllamaStream<ProgressResponse>
     ) async {
         do {
-            for try await line in try await start() { inbox.post(.pullProgressed(job: job, line)) }
+            for try await line in try await start().paced(streamPace) { inbox.post(.pullProgressed(job: job, line)) }
             inbox.post(.pullFinished(job: job, nil))
         } catch {
             inbox.post(.pullFinished(job: job, ollamaError(error, client)))

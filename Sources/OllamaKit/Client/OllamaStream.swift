@@ -32,8 +32,25 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     let maxLineBytes: Int
     let host: String
 
+    /// How long reads wait after the stream has caught up with the server (nil: no waiting).
+    var pace: Duration?
+
     public func makeAsyncIterator() -> Iterator {
-        Iterator(source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host)
+        var iterator = Iterator(source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host)
+        iterator.pace = pace
+        return iterator
+    }
+
+    /// The same stream, reading from the network at most about once per `interval` while values keep
+    /// coming. Whenever it has caught up with the server, the next read waits until `interval` after
+    /// the last arrival; what the server sends meanwhile waits in the socket and comes in one read.
+    /// A display that draws 20 frames a second then wakes about 20 times a second rather than once
+    /// per token. Nothing arrives later than `interval` after it was sent; the first value is never
+    /// held back.
+    public func paced(_ interval: Duration) -> OllamaStream {
+        var copy = self
+        copy.pace = interval
+        return copy
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -45,6 +62,9 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         var readyIndex = 0
         var reachedEOF = false
         var finished = false
+        var pace: Duration?
+        /// When the next read from the network may start (set after a read had to wait for the server).
+        var nextReadAt: ContinuousClock.Instant?
 
         init(source: HTTPClientResponse.Body.AsyncIterator, framer: LineFramer, host: String) {
             self.source = source
@@ -66,7 +86,15 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
                 }
                 let chunk: ByteBuffer?
                 do {
+                    if let nextReadAt {
+                        // A cancelled sleep ends early; the read below then reports the cancellation.
+                        try? await Task.sleep(until: nextReadAt, clock: .continuous)
+                    }
+                    let started = ContinuousClock.now
                     chunk = try await source.next()
+                    let arrived = ContinuousClock.now
+                    // A read that had to wait means everything sent so far has been read.
+                    if let pace { nextReadAt = arrived - started > .milliseconds(2) ? arrived + pace : nil }
                 } catch {
                     finished = true
                     throw OllamaError.from(error, host: host, duringStream: true)
