@@ -54,6 +54,32 @@ struct ClientEndpointTests {
         }
     }
 
+    @Test("a paced stream delivers every value of the reply, in order, the same as reading at once")
+    func pacedStream() async throws {
+        try await withSim({ $0.tokensPerSecond = 400; $0.replyTokens = 60 }) { _, client in
+            let request = ChatRequest(model: "llama3.2", messages: [.user("Why is the sky blue?")])
+            let (direct, directError) = await collect(try await client.chat(request))
+            let (paced, pacedError) = await collect(try await client.chat(request).paced(.milliseconds(40)))
+            #expect(directError == nil && pacedError == nil)
+            #expect(paced.count == direct.count)
+            #expect(paced.map(\.message.content) == direct.map(\.message.content))
+            #expect(paced.last?.done == true)
+        }
+    }
+
+    @Test("cancelling the task that reads a paced stream ends it")
+    func pacedStreamCancels() async throws {
+        try await withSim({ $0.tokensPerSecond = 50; $0.replyTokens = 500 }) { _, client in
+            let stream = try await client.chat(ChatRequest(model: "llama3.2", messages: [.user("long")])).paced(.seconds(2))
+            let reader = Task { await collect(stream) }
+            try await Task.sleep(for: .milliseconds(300))
+            reader.cancel()
+            let (values, error) = await reader.value
+            #expect(error != nil)
+            #expect(values.count < 500)
+        }
+    }
+
     @Test("Chinese prompts get Chinese replies, and thinking models think first")
     func chineseThinking() async throws {
         try await withSim { _, client in

@@ -69,7 +69,8 @@ extension OllamaClient {
                 let buffer = try await response.body.collect(upTo: 1024 * 1024)
                 throw OllamaError.http(status: Int(response.status.code), message: Self.errorMessage(from: buffer))
             }
-            return OllamaStream(body: response.body, maxLineBytes: configuration.maxLineBytes, host: host)
+            return OllamaStream(
+                body: response.body, maxLineBytes: configuration.maxLineBytes, host: host, eventLoops: http.eventLoopGroup)
         } catch {
             throw OllamaError.from(error, host: host)
         }

@@ -31,6 +31,8 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     let body: HTTPClientResponse.Body
     let maxLineBytes: Int
     let host: String
+    /// The HTTP client's event loops, whose timers pace the reads.
+    let eventLoops: any EventLoopGroup
 
     /// How long reads wait after the stream has caught up with the server (nil: no waiting).
     var pace: Duration?
@@ -38,6 +40,7 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     public func makeAsyncIterator() -> Iterator {
         var iterator = Iterator(source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host)
         iterator.pace = pace
+        iterator.eventLoops = eventLoops
         return iterator
     }
 
@@ -63,6 +66,7 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         var reachedEOF = false
         var finished = false
         var pace: Duration?
+        var eventLoops: (any EventLoopGroup)?
         /// When the next read from the network may start (set after a read had to wait for the server).
         var nextReadAt: ContinuousClock.Instant?
 
@@ -86,10 +90,7 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
                 }
                 let chunk: ByteBuffer?
                 do {
-                    if let nextReadAt {
-                        // A cancelled sleep ends early; the read below then reports the cancellation.
-                        try? await Task.sleep(until: nextReadAt, clock: .continuous)
-                    }
+                    if let nextReadAt { await Self.wait(until: nextReadAt, on: eventLoops) }
                     let started = ContinuousClock.now
                     chunk = try await source.next()
                     let arrived = ContinuousClock.now
@@ -114,6 +115,24 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
                 }
             }
             return nil
+        }
+
+        /// Waits on an event loop's timer (the loop the reading task is likely on already) rather
+        /// than `Task.sleep`'s, which wakes a thread of its own. Cancellation ends the wait early;
+        /// the read after it then reports the cancellation.
+        static func wait(until instant: ContinuousClock.Instant, on eventLoops: (any EventLoopGroup)?) async {
+            guard let loop = eventLoops?.any() else {
+                try? await Task.sleep(until: instant, clock: .continuous)
+                return
+            }
+            let (seconds, attoseconds) = (instant - .now).components
+            let nanoseconds = Swift.max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            let scheduled = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {}
+            await withTaskCancellationHandler {
+                _ = try? await scheduled.futureResult.get()
+            } onCancel: {
+                scheduled.cancel()
+            }
         }
 
         private mutating func decode(_ line: [UInt8]) throws -> Element {
