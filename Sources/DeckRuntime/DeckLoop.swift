@@ -22,6 +22,10 @@ public final class DeckLoop {
     private var nextTick: Date
     private var lastRender = ContinuousClock.now - .seconds(1)
     private var dirty = true
+    /// The last frame drawn, and whether anything but chat replies changed since (then the whole
+    /// frame is drawn again; otherwise only the chat pane).
+    private var lastFrame: DashboardView.Frame?
+    private var wholeFrameNeeded = true
     /// Set when what changed is the user's doing (a key, a resize): drawn within one 60 Hz frame.
     private var urgent = true
     /// Frames for keys: at most about 60 a second.
@@ -92,6 +96,7 @@ public final class DeckLoop {
 
     func handleSignal(_ number: Int32) {
         urgent = true
+        wholeFrameNeeded = true
         switch number {
         case SIGWINCH:
             terminal.resize()
@@ -109,6 +114,7 @@ public final class DeckLoop {
     }
 
     func suspend() {
+        wholeFrameNeeded = true
         terminal.suspend()
         signal(SIGTSTP, SIG_DFL)
         raise(SIGSTOP)
@@ -134,6 +140,7 @@ public final class DeckLoop {
     public func dispatch(_ message: Msg) {
         let effects = update(&state, message)
         dirty = true
+        if !Self.changesOnlyChatReplies(message) { wholeFrameNeeded = true }
         perform(effects)
     }
 
@@ -154,7 +161,21 @@ public final class DeckLoop {
         lastRender = now
         dirty = false
         urgent = false
-        terminal.present(DashboardView.render(state))
+        var frame: DashboardView.Frame?
+        if !wholeFrameNeeded, let lastFrame { frame = DashboardView.renderChatOnly(state, over: lastFrame) }
+        let drawn = frame ?? DashboardView.render(state)
+        lastFrame = drawn
+        wholeFrameNeeded = false
+        terminal.present(drawn)
+    }
+
+    /// Messages after which only the chat pane can look different: stream chunks, and the clock
+    /// moving within a second (a new second comes with a tick, which redraws everything).
+    static func changesOnlyChatReplies(_ message: Msg) -> Bool {
+        switch message {
+        case .chatChunkReceived, .clockAdvanced: return true
+        default: return false
+        }
     }
 
     /// True while a reply or a pull is streaming.

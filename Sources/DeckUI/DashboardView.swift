@@ -51,6 +51,25 @@ public enum DashboardView {
         return Frame(buffer: buffer, cursor: cursor)
     }
 
+    /// The next frame when nothing but chat replies changed since `previous` was drawn (stream
+    /// chunks): `previous` with only the chat pane drawn again, the same cells `render` would give
+    /// at a fraction of the work. Nil when that cannot be known to hold (an overlay, the offline
+    /// banner, a different size or layout); draw the whole frame then. Text that follows the clock
+    /// elsewhere (the clock, countdowns) moves on with the next whole frame, at the latest the
+    /// once-a-second tick.
+    public static func renderChatOnly(_ state: AppState, over previous: Frame) -> Frame? {
+        guard state.overlay == nil, previous.buffer.width == state.width, previous.buffer.height == state.height else {
+            return nil
+        }
+        if case .offline = state.connection { return nil }  // the banner counts down the retry
+        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: false)
+        guard layout.mode != .tooSmall, let rect = layout.panes[.chat] else { return nil }
+        var buffer = previous.buffer
+        let focused = state.focus == .chat
+        let cursor = ChatView.draw(&buffer, rect, state, focused: focused)
+        return Frame(buffer: buffer, cursor: focused ? cursor : previous.cursor)
+    }
+
     static func drawTooSmall(_ buffer: inout CellBuffer, _ state: AppState) {
         let lines = [
             "terminal too small",
