@@ -38,10 +38,9 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     var pace: Duration?
 
     public func makeAsyncIterator() -> Iterator {
-        var iterator = Iterator(source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host)
-        iterator.pace = pace
-        iterator.eventLoops = eventLoops
-        return iterator
+        Iterator(
+            source: body.makeAsyncIterator(), framer: LineFramer(maxLineBytes: maxLineBytes), host: host,
+            pace: pace, eventLoops: eventLoops)
     }
 
     /// The same stream, reading from the network at most about once per `interval` while values keep
@@ -65,12 +64,17 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         var readyIndex = 0
         var reachedEOF = false
         var finished = false
-        var pace: Duration?
-        var eventLoops: (any EventLoopGroup)?
+        let pace: Duration?
+        let eventLoops: any EventLoopGroup
         /// When the next read from the network may start (set after a read had to wait for the server).
         var nextReadAt: ContinuousClock.Instant?
 
-        init(source: HTTPClientResponse.Body.AsyncIterator, framer: LineFramer, host: String) {
+        init(
+            source: HTTPClientResponse.Body.AsyncIterator, framer: LineFramer, host: String, pace: Duration?,
+            eventLoops: any EventLoopGroup
+        ) {
+            self.pace = pace
+            self.eventLoops = eventLoops
             self.source = source
             self.framer = framer
             self.host = host
@@ -90,12 +94,16 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
                 }
                 let chunk: ByteBuffer?
                 do {
-                    if let nextReadAt { await Self.wait(until: nextReadAt, on: eventLoops) }
-                    let started = ContinuousClock.now
-                    chunk = try await source.next()
-                    let arrived = ContinuousClock.now
-                    // A read that had to wait means everything sent so far has been read.
-                    if let pace { nextReadAt = arrived - started > .milliseconds(2) ? arrived + pace : nil }
+                    if let pace {
+                        if let nextReadAt { await Self.wait(until: nextReadAt, on: eventLoops) }
+                        let started = ContinuousClock.now
+                        chunk = try await source.next()
+                        let arrived = ContinuousClock.now
+                        // A read that had to wait means everything sent so far has been read.
+                        nextReadAt = arrived - started > .milliseconds(2) ? arrived + pace : nil
+                    } else {
+                        chunk = try await source.next()
+                    }
                 } catch {
                     finished = true
                     throw OllamaError.from(error, host: host, duringStream: true)
@@ -120,14 +128,11 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         /// Waits on an event loop's timer (the loop the reading task is likely on already) rather
         /// than `Task.sleep`'s, which wakes a thread of its own. Cancellation ends the wait early;
         /// the read after it then reports the cancellation.
-        static func wait(until instant: ContinuousClock.Instant, on eventLoops: (any EventLoopGroup)?) async {
-            guard let loop = eventLoops?.any() else {
-                try? await Task.sleep(until: instant, clock: .continuous)
-                return
-            }
+        static func wait(until instant: ContinuousClock.Instant, on eventLoops: any EventLoopGroup) async {
             let (seconds, attoseconds) = (instant - .now).components
-            let nanoseconds = Swift.max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-            let scheduled = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {}
+            let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            guard nanoseconds > 0 else { return }
+            let scheduled = eventLoops.any().scheduleTask(in: .nanoseconds(nanoseconds)) {}
             await withTaskCancellationHandler {
                 _ = try? await scheduled.futureResult.get()
             } onCancel: {
