@@ -229,7 +229,7 @@ def measure_stream(build, panes, reply_tokens, rate, store):
         threads0 = deck.thread_cpu()
         perf = None
         if os.environ.get("DECK_PERF_OUT"):  # profile the stream: DECK_PERF_OUT=perf.data
-            perf = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(deck.pid), "-o",
+            perf = subprocess.Popen(["perf", "record", "-g", "-q", "-F", os.environ.get("DECK_PERF_FREQ", "4000"), "-p", str(deck.pid), "-o",
                                      f"{os.environ['DECK_PERF_OUT']}.{panes}"], stderr=subprocess.DEVNULL)
         deck.keys("\r")
         rss_peak = 0.0

@@ -30,9 +30,10 @@ public final class DeckLoop {
     private var urgent = true
     /// Frames for keys: at most about 60 a second.
     private let keyFrameInterval: Duration = .milliseconds(16)
-    /// Frames for background changes (stream chunks, progress, ticks): at most 20 a second, so a
-    /// fast stream draws several tokens per frame and writes far fewer bytes to the terminal.
-    private let backgroundFrameInterval: Duration = .milliseconds(50)
+    /// Frames for background changes (stream chunks, progress, ticks): at most 15 a second, so a
+    /// fast stream draws several tokens per frame, writes far fewer bytes to the terminal and costs
+    /// well under 2% of a core (BENCHMARKS.md); a token shows at most ~66 ms after it arrives.
+    private let backgroundFrameInterval: Duration = .milliseconds(66)
     private var minimumFrameInterval: Duration { urgent ? keyFrameInterval : backgroundFrameInterval }
 
     public init(state: AppState, terminal: any TerminalBackend, inbox: Inbox, runner: EffectRunner) {

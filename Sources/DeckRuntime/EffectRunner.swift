@@ -24,7 +24,7 @@ public final class EffectRunner: Sendable {
     private let storeQueue = DispatchQueue(label: "ollama-deck.store")
     /// How often a streamed reply or pull is read from the network once it has caught up: the
     /// loop's background frame interval, so a stream wakes the process about as often as it is drawn.
-    static let streamPace: Duration = .milliseconds(50)
+    static let streamPace: Duration = .milliseconds(66)
     /// Reading images and writing exports: blocking file work, kept off the tasks' threads (which
     /// may be the network's event loops).
     private let fileQueue = DispatchQueue(label: "ollama-deck.files")

@@ -89,7 +89,11 @@ public final class CursesTerminal {
             let item = buffer[position.x, position.y]
             if item.isContinuation { continue }
             wide.removeAll(keepingCapacity: true)
-            for scalar in item.grapheme.unicodeScalars.prefix(4) { wide.append(wchar_t(bitPattern: scalar.value)) }
+            if let scalar = item.singleScalar {
+                wide.append(wchar_t(bitPattern: scalar.value))
+            } else {
+                for scalar in item.grapheme.unicodeScalars.prefix(4) { wide.append(wchar_t(bitPattern: scalar.value)) }
+            }
             wide.append(0)
             let (pair, attributes) = theme.resolve(item.style)
             _ = wide.withUnsafeBufferPointer { setcchar(&cell, $0.baseAddress, attributes, pair, nil) }

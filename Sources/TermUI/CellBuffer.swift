@@ -1,21 +1,52 @@
 /// One terminal cell: a grapheme cluster, how many cells it covers, and its style.
 /// The cell after a wide character is a continuation (`width == 0`) that holds nothing.
+///
+/// Eight bytes with no references: a frame of cells copies and compares as plain memory. A grapheme
+/// of one Unicode scalar (nearly all text) is stored as its value; a cluster of several (an emoji
+/// sequence, a letter with combining marks) as its number in `GraphemeTable`.
 public struct Cell: Sendable, Hashable {
-    public var grapheme: Character
+    /// A scalar value, or `GraphemeTable.firstCode` and above for a cluster of several scalars.
+    private var code: UInt32
     /// 1 for ordinary text, 2 for the leading cell of a wide character, 0 for its continuation.
     public var width: UInt8
     public var style: Style
 
     public init(_ grapheme: Character = " ", width: UInt8 = 1, style: Style = .normal) {
-        self.grapheme = grapheme
+        self.code = Self.code(for: grapheme)
         self.width = width
         self.style = style
+    }
+
+    public var grapheme: Character {
+        get {
+            if code < GraphemeTable.firstCode, let scalar = Unicode.Scalar(code) { return Character(scalar) }
+            return GraphemeTable.shared.cluster(code)
+        }
+        set { code = Self.code(for: newValue) }
+    }
+
+    /// A cell for one printable ASCII byte (0x20–0x7E).
+    init(printableASCII byte: UInt8, style: Style) {
+        self.code = UInt32(byte)
+        self.width = 1
+        self.style = style
+    }
+
+    /// The grapheme's only scalar, when it has one (no table lookup).
+    public var singleScalar: Unicode.Scalar? {
+        code < GraphemeTable.firstCode ? Unicode.Scalar(code) : nil
     }
 
     public static let blank = Cell()
     static func continuation(_ style: Style) -> Cell { Cell(" ", width: 0, style: style) }
 
     public var isContinuation: Bool { width == 0 }
+
+    private static func code(for grapheme: Character) -> UInt32 {
+        var scalars = grapheme.unicodeScalars.makeIterator()
+        if let first = scalars.next(), scalars.next() == nil { return first.value }
+        return GraphemeTable.shared.code(for: grapheme)
+    }
 }
 
 /// A grid of cells that views draw into. Nothing here touches a terminal: the backend copies the
@@ -71,6 +102,12 @@ public struct CellBuffer: Sendable, Equatable {
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .normal, maxX: Int? = nil) -> Int {
         guard y >= 0, y < height else { return x }
         let limit = min(maxX ?? width, width)
+        if let end = putPrintableASCII(text, x: x, y: y, style: style, limit: limit) { return end }
+        return putGraphemes(text, x: x, y: y, style: style, limit: limit)
+    }
+
+    /// `put` one grapheme cluster at a time, measured and sanitized: for any text.
+    mutating func putGraphemes(_ text: String, x: Int, y: Int, style: Style, limit: Int) -> Int {
         var column = x
         for character in DisplayWidth.sanitized(text) {
             let w = DisplayWidth.width(of: character)
@@ -83,6 +120,22 @@ public struct CellBuffer: Sendable, Equatable {
             column += w
         }
         return column
+    }
+
+    /// `put` for text of printable ASCII only (most of it): a byte is a character one cell wide, so
+    /// no grapheme breaking or width lookup. Nil, having written nothing, for any other text.
+    mutating func putPrintableASCII(_ text: String, x: Int, y: Int, style: Style, limit: Int) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            var column = x
+            for byte in bytes {
+                if column + 1 > limit { break }
+                if column >= 0 { set(x: column, y: y, Cell(printableASCII: byte, style: style)) }
+                column += 1
+            }
+            return column
+        }
     }
 
     /// Sets one cell, repairing any wide character it cuts in half.
@@ -149,8 +202,12 @@ public struct CellBuffer: Sendable, Equatable {
             return (0..<height).flatMap { y in (0..<width).map { (x: $0, y: y) } }
         }
         var changed: [(x: Int, y: Int)] = []
-        for index in cells.indices where cells[index] != previous.cells[index] {
-            changed.append((x: index % width, y: index / width))
+        cells.withUnsafeBufferPointer { now in
+            previous.cells.withUnsafeBufferPointer { before in
+                for index in 0..<now.count where now[index] != before[index] {
+                    changed.append((x: index % width, y: index / width))
+                }
+            }
         }
         return changed
     }

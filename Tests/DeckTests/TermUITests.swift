@@ -239,3 +239,38 @@ struct CellBufferFillTests {
         }
     }
 }
+
+@Suite("Cells hold graphemes as numbers")
+struct CellGraphemeTests {
+    @Test("every grapheme comes back as it went in: single scalars, emoji sequences, flags, combining marks")
+    func roundTrips() {
+        let samples: [Character] = ["a", " ", "你", "🦙", "e\u{301}", "👍🏽", "❤️", "🇯🇵", "👩‍👩‍👧‍👦", "한", "\u{FFFD}"]
+        for grapheme in samples {
+            let cell = Cell(grapheme, width: 1, style: Style(.accent))
+            #expect(cell.grapheme == grapheme)
+            #expect(String(cell.grapheme).unicodeScalars.elementsEqual(String(grapheme).unicodeScalars))
+        }
+    }
+
+    @Test("a single scalar needs no table; a cluster gets one number however often it is used")
+    func clustersShareNumbers() {
+        #expect(Cell("你").singleScalar == "你")
+        #expect(Cell("🦙").singleScalar == "🦙")
+        #expect(Cell("👩‍💻").singleScalar == nil)
+        // A cluster no other test uses: the table grows by one for it, once.
+        let rare: Character = "q\u{0323}\u{0307}\u{0331}"
+        let before = GraphemeTable.shared.count
+        let first = Cell(rare)
+        let second = Cell(rare)
+        #expect(first == second)
+        #expect(GraphemeTable.shared.count == before + 1)
+        #expect(first != Cell("q"))
+    }
+
+    @Test("a row of emoji sequences reads back as the same text")
+    func rowText() {
+        var buffer = CellBuffer(width: 12, height: 1)
+        buffer.put("👍🏽a🇯🇵e\u{301}", x: 0, y: 0)
+        #expect(buffer.rowText(0).hasPrefix("👍🏽a🇯🇵e\u{301}"))
+    }
+}

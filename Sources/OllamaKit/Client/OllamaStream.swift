@@ -46,7 +46,7 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     /// The same stream, reading from the network at most about once per `interval` while values keep
     /// coming. Whenever it has caught up with the server, the next read waits until `interval` after
     /// the last arrival; what the server sends meanwhile waits in the socket and comes in one read.
-    /// A display that draws 20 frames a second then wakes about 20 times a second rather than once
+    /// A display that draws 15 frames a second then wakes about 15 times a second rather than once
     /// per token. Nothing arrives later than `interval` after it was sent; the first value is never
     /// held back.
     public func paced(_ interval: Duration) -> OllamaStream {

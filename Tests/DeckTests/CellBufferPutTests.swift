@@ -1,0 +1,37 @@
+@testable import TermUI
+import Testing
+
+@Suite("Writing text into cells")
+struct CellBufferPutTests {
+    @Test("printable ASCII written byte by byte gives the same cells as grapheme by grapheme, over wide characters and at the edges")
+    func asciiFastPathAgrees() {
+        var random = SystemRandomNumberGenerator()
+        let background = ["天", "a", "🦙", " ", "蓝", "é"]
+        let ascii = Array(" abcXYZ019~!{}|`".unicodeScalars)
+        for _ in 0..<500 {
+            var base = CellBuffer(width: 15, height: 2)
+            var line = ""
+            for _ in 0..<10 { line += background.randomElement(using: &random)! }
+            base.put(line, x: Int.random(in: 0..<3, using: &random), y: 0)
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<20, using: &random) { text.unicodeScalars.append(ascii.randomElement(using: &random)!) }
+            let x = Int.random(in: -4..<16, using: &random)
+            let limit = Int.random(in: 0...15, using: &random)
+            var fast = base
+            let fastEnd = fast.putPrintableASCII(text, x: x, y: 0, style: Style(.code), limit: limit)
+            var slow = base
+            let slowEnd = slow.putGraphemes(text, x: x, y: 0, style: Style(.code), limit: limit)
+            #expect(fastEnd == slowEnd)
+            #expect(fast == slow, "\"\(text)\" at \(x), limit \(limit), over\n\(base.text)")
+        }
+    }
+
+    @Test("anything but printable ASCII is left to the grapheme path")
+    func declinesOtherText() {
+        var buffer = CellBuffer(width: 10, height: 1)
+        for text in ["tab\there", "e\u{301}", "你好", "bell\u{07}", "del\u{7F}", "🦙"] {
+            #expect(buffer.putPrintableASCII(text, x: 0, y: 0, style: .normal, limit: 10) == nil)
+        }
+        #expect(buffer == CellBuffer(width: 10, height: 1))
+    }
+}
