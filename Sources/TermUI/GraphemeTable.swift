@@ -8,9 +8,9 @@ public final class GraphemeTable: Sendable {
 
     /// Numbers below this are scalar values themselves.
     static let firstCode: UInt32 = 0x110000
-    /// Distinct clusters kept at most; past it a new cluster shows as U+FFFD. A million distinct
-    /// clusters is far beyond any text (every emoji sequence Unicode defines is under 4,000).
-    static let capacity = 1 << 20
+    /// Distinct clusters kept at most; past it a new cluster shows as U+FFFD. The shared table keeps
+    /// a million, far beyond any text (every emoji sequence Unicode defines is under 4,000).
+    let capacity: Int
 
     private struct Storage {
         var codes: [String: UInt32] = [:]
@@ -19,12 +19,14 @@ public final class GraphemeTable: Sendable {
 
     private let storage = Mutex(Storage())
 
+    init(capacity: Int = 1 << 20) { self.capacity = capacity }
+
     /// The cluster's number, given one the first time it is seen.
     func code(for cluster: Character) -> UInt32 {
         let key = String(cluster)
         return storage.withLock { table in
             if let code = table.codes[key] { return code }
-            guard table.clusters.count < Self.capacity else { return 0xFFFD }
+            guard table.clusters.count < capacity else { return 0xFFFD }
             let code = Self.firstCode + UInt32(table.clusters.count)
             table.codes[key] = code
             table.clusters.append(cluster)

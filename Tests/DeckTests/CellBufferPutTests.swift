@@ -35,3 +35,25 @@ struct CellBufferPutTests {
         #expect(buffer == CellBuffer(width: 10, height: 1))
     }
 }
+
+@Suite("The grapheme table")
+struct GraphemeTableTests {
+    @Test("a full table shows new clusters as U+FFFD and keeps the ones it has")
+    func fullTable() {
+        let table = GraphemeTable(capacity: 2)
+        let first = table.code(for: "👍🏽")
+        let second = table.code(for: "🇯🇵")
+        #expect(first != second)
+        #expect(table.code(for: "👩‍💻") == 0xFFFD)
+        #expect(table.cluster(first) == "👍🏽")
+        #expect(table.cluster(second) == "🇯🇵")
+        #expect(table.code(for: "👍🏽") == first)
+        #expect(table.count == 2)
+    }
+
+    @Test("a number never given out reads as U+FFFD")
+    func unknownNumber() {
+        let table = GraphemeTable(capacity: 4)
+        #expect(table.cluster(GraphemeTable.firstCode + 3) == "\u{FFFD}")
+    }
+}
