@@ -8,9 +8,13 @@ import Testing
 @_silgen_name("posix_spawn_file_actions_addclosefrom_np")
 func spawnActionsCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
 
-/// Where `swift build` put the executables (next to the test bundle).
+/// Where `swift build` put the executables (next to the test bundle), or `DECK_E2E_PRODUCTS` (e.g.
+/// `.build/release`, to run these tests against the release binaries, linked differently).
 enum Products {
     static var directory: URL {
+        if let chosen = ProcessInfo.processInfo.environment["DECK_E2E_PRODUCTS"], !chosen.isEmpty {
+            return URL(fileURLWithPath: chosen)
+        }
         let candidates = [
             Bundle.main.executableURL?.deletingLastPathComponent(),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
