@@ -29,7 +29,7 @@ enum TargetReport {
 
     static func run(lines: [[UInt8]]) {
         for panes in [1, 4] {
-            let t = time(runs: 11) {
+            let t = time(runs: 31) {
                 var (state, ids) = BenchFixtures.streamingState(panes: panes)
                 _ = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
             }
