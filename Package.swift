@@ -103,7 +103,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OllamaKitTests",
-            dependencies: ["OllamaKit", "OllamaSim"],
+            dependencies: [
+                "OllamaKit", "OllamaSim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

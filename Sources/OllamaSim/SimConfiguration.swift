@@ -16,6 +16,8 @@ public enum SimFault: String, Sendable, CaseIterable {
     case invalidUTF8 = "invalid-utf8"
     /// Accept the request and never answer.
     case hang
+    /// Go silent in the middle of a stream, keeping the connection open (a wedged model runner).
+    case stall
     /// Replies carry terminal escapes (OSC 52 clipboard write, clear screen, title change, C1 CSI,
     /// a bidi override): what a hostile model might emit. The model list gains a model whose name
     /// and family carry escapes, and an `error` fault's message does too. A client must never pass

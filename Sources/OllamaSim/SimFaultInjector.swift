@@ -49,6 +49,10 @@ struct SimFaultInjector {
         if faults.contains(.drop) {
             throw Stop(dropConnection: true)
         }
+        if faults.contains(.stall) {
+            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            throw Stop(dropConnection: true)
+        }
     }
 }
 

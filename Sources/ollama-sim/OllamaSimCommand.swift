@@ -12,7 +12,7 @@ struct OllamaSimCommand: AsyncParsableCommand {
         abstract: "A simulated Ollama server for tests, demos and benchmarks (loopback only by default).",
         discussion: """
             Faults (--fault, or per request with the header X-Sim-Fault: NAME[,NAME]):
-              drop, error, http-500, slow, malformed, long-line, invalid-utf8, hang
+              drop, error, http-500, slow, malformed, long-line, invalid-utf8, hang, stall
             X-Sim-Fault-After: N sets how many stream lines go out before a mid-stream fault.
             """)
 

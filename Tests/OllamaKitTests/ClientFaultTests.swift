@@ -120,6 +120,47 @@ struct ClientFaultTests {
         }
     }
 
+    @Test("a stream that goes silent mid-reply times out after the values before it")
+    func stall() async throws {
+        try await withSim({ _ in }, client: { configuration in
+            self.faulted("stall", after: 3)(&configuration)
+            // Long enough for a loaded test machine to start the stream; the stall outlasts it anyway.
+            configuration.readTimeout = .seconds(2)
+        }) { _, client in
+            let stream = try await client.chat(Self.prompt).paced(.milliseconds(50))
+            let start = ContinuousClock.now
+            let (chunks, error) = await collect(stream)
+            #expect(chunks.count == 3)
+            #expect(error as? OllamaError == .timeout(host: client.hostDescription))
+            #expect(ContinuousClock.now - start >= .seconds(2))
+        }
+    }
+
+    @Test("a stream whose server never answers times out before any value")
+    func hangingStream() async throws {
+        try await withSim({ _ in }, client: { configuration in
+            self.faulted("hang")(&configuration)
+            configuration.readTimeout = .milliseconds(300)
+        }) { _, client in
+            await #expect(throws: OllamaError.timeout(host: client.hostDescription)) {
+                _ = try await client.chat(Self.prompt)
+            }
+        }
+    }
+
+    @Test("letting go of a stream without reading it closes the connection")
+    func abandonedStream() async throws {
+        try await withSim({ $0.tokensPerSecond = 50; $0.replyTokens = 500 }) { sim, client in
+            do {
+                let stream = try await client.chat(Self.prompt)
+                _ = stream
+            }
+            let sawDisconnect = await eventually(timeout: .seconds(20)) { await sim.state.stats.clientDisconnects >= 1 }
+            #expect(sawDisconnect)
+            #expect(await eventually { await sim.state.stats.activeStreams == 0 })
+        }
+    }
+
     @Test("cancelling the consuming task closes the connection, and the simulator sees it")
     func cancellation() async throws {
         try await withSim({ $0.tokensPerSecond = 50; $0.replyTokens = 500 }) { sim, client in

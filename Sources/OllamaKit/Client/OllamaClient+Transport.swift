@@ -60,20 +60,35 @@ extension OllamaClient {
     }
 
     /// Starts a streaming request; an HTTP error status is thrown here, before any value.
+    ///
+    /// It runs on AsyncHTTPClient's delegate API: an ``NDJSONResponseDelegate`` decodes each read on
+    /// the event loop and decides when the next read may start (see ``OllamaStream/paced(_:)``).
     func streaming<Body: Encodable, Element>(_ path: String, body: Body) async throws -> OllamaStream<Element> {
         let host = hostDescription
+        let request: HTTPClient.Request
         do {
-            let request = try makeRequest(.POST, path, body: body, streaming: true)
-            let response = try await http.execute(request, deadline: .distantFuture)
-            guard response.status == .ok else {
-                let buffer = try await response.body.collect(upTo: 1024 * 1024)
-                throw OllamaError.http(status: Int(response.status.code), message: Self.errorMessage(from: buffer))
-            }
-            return OllamaStream(
-                body: response.body, maxLineBytes: configuration.maxLineBytes, host: host, eventLoops: http.eventLoopGroup)
+            var headers = HTTPHeaders()
+            for (name, value) in configuration.requestHeaders(streaming: true) { headers.add(name: name, value: value) }
+            let data = try OllamaJSON.makeEncoder().encode(body)
+            request = try HTTPClient.Request(
+                url: configuration.host.url(for: path), method: .POST, headers: headers,
+                body: .byteBuffer(ByteBuffer(bytes: data)))
         } catch {
             throw OllamaError.from(error, host: host)
         }
+        let eventLoop = http.eventLoopGroup.any()
+        let delegate = NDJSONResponseDelegate<Element>(
+            eventLoop: eventLoop, host: host, maxLineBytes: configuration.maxLineBytes,
+            readTimeout: TimeAmount(configuration.readTimeout))
+        let task = http.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop))
+        delegate.watch(task)
+        let connection = StreamConnection(feed: delegate.feed, task: task)
+        try await withTaskCancellationHandler {
+            try await delegate.head.futureResult.get()
+        } onCancel: {
+            connection.cancel()
+        }
+        return OllamaStream(connection: connection)
     }
 
     /// The `error` field of a JSON error body, or the body text itself (router pages, proxies).

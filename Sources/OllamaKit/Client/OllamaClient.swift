@@ -32,8 +32,9 @@ public final class OllamaClient: Sendable {
             self.ownsHTTPClient = false
         } else {
             var config = HTTPClient.Configuration()
-            config.timeout = .init(
-                connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.readTimeout))
+            // No per-read timeout: unary requests have a deadline each, and streams watch their own
+            // silence (one timer per `readTimeout`, rather than one rearmed on every read).
+            config.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: nil)
             config.decompression = .enabled(limit: .ratio(100))
             config.redirectConfiguration = .follow(max: 5, allowCycles: false)
             // Fail fast when nothing listens: callers (the dashboard) reconnect with their own backoff.

@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Reads one streamed NDJSON reply on the network's event loop: checks the status, frames lines,
+/// decodes them and pushes the values to a ``StreamFeed``.
+///
+/// It also decides when the next network read may start. AsyncHTTPClient reads again only once the
+/// future returned for a body part completes, so:
+/// - when the reader is far behind, the read waits for it (``StreamFeed/push(_:on:)``);
+/// - when the stream is paced and a part arrived after a wait (everything the server sent has been
+///   read), the next read waits `pace`; whatever the server sends meanwhile comes in one read. A
+///   display drawing 15 frames a second then wakes the event loop about twice per frame, not once
+///   per token.
+///
+/// Silence is watched here, lazily: one timer per `readTimeout`, not one per read.
+final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTerminating>: HTTPClientResponseDelegate {
+    typealias Response = Void
+
+    let feed = StreamFeed<Element>()
+    /// Succeeds at a 200 head; fails with the HTTP error (after its body) or the transport error.
+    let head: EventLoopPromise<Void>
+    let eventLoop: any EventLoop
+    private let host: String
+    private let readTimeout: TimeAmount
+    private let maxErrorBodyBytes = 1024 * 1024
+
+    private struct Reading {
+        var framer: LineFramer
+        var decoder = StreamLineDecoder<Element>()
+        /// Set for a non-200 head: the body is kept for its message.
+        var errorStatus: HTTPResponseStatus?
+        var errorBody = ByteBuffer()
+        var headSettled = false
+        var finished = false
+        /// When the current network read was allowed to start.
+        var readAllowedAt: NIODeadline
+        /// When bytes last arrived (or the request started).
+        var lastArrival: NIODeadline
+        var watchdog: Scheduled<Void>?
+    }
+
+    private let reading: Mutex<Reading>
+
+    /// How long after a read was allowed its data may arrive and still count as already waiting.
+    static var backlogWindow: TimeAmount { .milliseconds(2) }
+
+    init(eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount) {
+        self.eventLoop = eventLoop
+        self.head = eventLoop.makePromise(of: Void.self)
+        self.host = host
+        self.readTimeout = readTimeout
+        let now = NIODeadline.now()
+        self.reading = Mutex(Reading(framer: LineFramer(maxLineBytes: maxLineBytes), readAllowedAt: now, lastArrival: now))
+    }
+
+    /// Starts watching `task` for silence longer than the read timeout, and for its failure.
+    func watch(_ task: HTTPClient.Task<Void>) {
+        task.futureResult.whenFailure { [self] error in fail(error) }
+        scheduleWatchdog(task, at: NIODeadline.now() + readTimeout)
+    }
+
+    // MARK: - HTTPClientResponseDelegate
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let ok = head.status == .ok
+        reading.withLock { reading in
+            reading.lastArrival = .now()
+            if ok { reading.headSettled = true } else { reading.errorStatus = head.status }
+        }
+        if ok { self.head.succeed() }
+        return eventLoop.makeSucceededVoidFuture()
+    }
+
+    private enum PartOutcome {
+        case read(values: [Element], pauseUntil: NIODeadline?)
+        case failed(values: [Element], OllamaError)
+        case ignore
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let now = NIODeadline.now()
+        let pace = feed.pace
+        let outcome = reading.withLock { reading -> PartOutcome in
+            reading.lastArrival = now
+            if reading.errorStatus != nil {
+                if reading.errorBody.readableBytes < maxErrorBodyBytes {
+                    var part = buffer
+                    reading.errorBody.writeBuffer(&part)
+                }
+                return .ignore
+            }
+            if reading.finished { return .ignore }
+            let output = reading.framer.append(buffer.readableBytesView)
+            var values: [Element] = []
+            values.reserveCapacity(output.lines.count)
+            for line in output.lines {
+                do {
+                    values.append(try reading.decoder.decode(line))
+                } catch {
+                    reading.finished = true
+                    return .failed(values: values, Self.ollamaError(error))
+                }
+            }
+            if output.overflowed {
+                reading.finished = true
+                return .failed(values: values, .lineTooLong(limit: reading.framer.maxLineBytes))
+            }
+            // A part that came after a wait means everything sent so far has been read.
+            let waited = now - reading.readAllowedAt > Self.backlogWindow
+            if let pace, waited, !values.isEmpty {
+                reading.readAllowedAt = now + pace
+                return .read(values: values, pauseUntil: now + pace)
+            }
+            reading.readAllowedAt = now
+            return .read(values: values, pauseUntil: nil)
+        }
+        switch outcome {
+        case .ignore:
+            return eventLoop.makeSucceededVoidFuture()
+        case .failed(let values, let error):
+            _ = feed.push(values, on: eventLoop)
+            feed.finish(.failed(error))
+            // A failed future makes AsyncHTTPClient close the connection.
+            return eventLoop.makeFailedFuture(error)
+        case .read(let values, let pauseUntil):
+            if let hold = feed.push(values, on: eventLoop) { return hold }
+            guard let pauseUntil else { return eventLoop.makeSucceededVoidFuture() }
+            return eventLoop.scheduleTask(deadline: pauseUntil) {}.futureResult
+        }
+    }
+
+    private enum Ending {
+        case httpError(HTTPResponseStatus, ByteBuffer)
+        case stream(values: [Element], StreamFeed<Element>.End)
+        case none
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+        let ending = reading.withLock { reading -> Ending in
+            reading.watchdog?.cancel()
+            reading.watchdog = nil
+            if let status = reading.errorStatus, !reading.headSettled {
+                reading.headSettled = true
+                reading.finished = true
+                return .httpError(status, reading.errorBody)
+            }
+            if reading.finished { return .none }
+            reading.finished = true
+            var values: [Element] = []
+            if let rest = reading.framer.finish() {
+                do {
+                    values.append(try reading.decoder.decode(rest))
+                } catch {
+                    return .stream(values: values, .failed(Self.ollamaError(error)))
+                }
+            }
+            return .stream(values: values, reading.decoder.sawTerminal ? .finished : .failed(.unexpectedEndOfStream))
+        }
+        switch ending {
+        case .httpError(let status, let body):
+            let error = OllamaError.http(status: Int(status.code), message: OllamaClient.errorMessage(from: body))
+            feed.finish(.failed(error))
+            head.fail(error)
+        case .stream(let values, let end):
+            _ = feed.push(values, on: eventLoop)
+            feed.finish(end)
+        case .none:
+            break
+        }
+    }
+
+    // MARK: - Failure and silence
+
+    /// Ends the stream with a transport error (cancellation, timeout, dropped connection).
+    private func fail(_ error: any Error) {
+        let (settleHead, alreadyFinished) = reading.withLock { reading -> (Bool, Bool) in
+            reading.watchdog?.cancel()
+            reading.watchdog = nil
+            defer {
+                reading.headSettled = true
+                reading.finished = true
+            }
+            return (!reading.headSettled, reading.finished)
+        }
+        let mapped = OllamaError.from(error, host: host, duringStream: !settleHead)
+        if settleHead { head.fail(mapped) }
+        if !alreadyFinished { feed.finish(.failed(mapped)) }
+    }
+
+    private func scheduleWatchdog(_ task: HTTPClient.Task<Void>, at deadline: NIODeadline) {
+        let scheduled = eventLoop.scheduleTask(deadline: deadline) { [self] in checkSilence(task) }
+        let stale = reading.withLock { reading -> Bool in
+            if reading.finished { return true }
+            reading.watchdog = scheduled
+            return false
+        }
+        if stale { scheduled.cancel() }
+    }
+
+    private func checkSilence(_ task: HTTPClient.Task<Void>) {
+        let holding = feed.isHoldingRead
+        let next = reading.withLock { reading -> NIODeadline? in
+            reading.watchdog = nil
+            if reading.finished { return nil }
+            // Silence counts from the later of the last bytes and the end of a pause; a read held
+            // for a slow reader is not the server's silence.
+            let since = holding ? NIODeadline.now() : max(reading.lastArrival, reading.readAllowedAt)
+            return since + readTimeout
+        }
+        guard let next else { return }
+        if next <= .now() {
+            task.fail(reason: HTTPClientError.readTimeout)
+        } else {
+            scheduleWatchdog(task, at: next)
+        }
+    }
+
+    private static func ollamaError(_ error: any Error) -> OllamaError {
+        error as? OllamaError ?? .malformedResponse(reason: String(describing: error), snippet: "")
+    }
+}
