@@ -132,9 +132,14 @@ class Deck:
         os.write(self.fd, text.encode())
 
     def cpu_seconds(self):
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        """CPU time of the whole process (threads that ended included), to the nanosecond: the
+        kernel's per-process CPU clock. /proc's stat counts in 10 ms ticks, too coarse for 2% of 10 s."""
+        try:
+            return time.clock_gettime(((~self.pid) << 3) | 2)  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
+        except OSError:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def thread_cpu(self):
         """CPU seconds so far per thread name (threads of the same name summed)."""
@@ -145,7 +150,13 @@ class Deck:
                     head, rest = f.read().rsplit(")", 1)
                 name = head.split("(", 1)[1]
                 fields = rest.split()
-                totals[name] = totals.get(name, 0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+                seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+                try:  # run time to the nanosecond
+                    with open(f"/proc/{self.pid}/task/{tid}/schedstat") as f:
+                        seconds = int(f.read().split()[0]) / 1e9
+                except (OSError, ValueError, IndexError):
+                    pass
+                totals[name] = totals.get(name, 0) + seconds
             except OSError:
                 pass
         return totals

@@ -84,6 +84,9 @@ public final class DeckLoop {
             dispatch(.ticked(now))
         }
         renderIfNeeded()
+        // Streams that caught up read again now, right after the frame: what they read is drawn
+        // with the next one.
+        runner.pacer.tick()
     }
 
     func handleKey(_ key: Key) {
@@ -192,16 +195,19 @@ public final class DeckLoop {
             timeout = min(timeout, max(0, seconds))
         }
         // While replies or pulls stream, their events wait in the inbox until the next background
-        // frame is due and are then handled together: about 20 wake-ups a second instead of one per
+        // frame is due and are then handled together: about 15 wake-ups a second instead of one per
         // token. Keys still wake the loop at once.
+        // A stream waiting on the pacer reads only at the next tick: keep the frames coming.
+        let pacedReadsWaiting = runner.pacer.waitingCount > 0
         var fds: [pollfd] = []
         let sinceRender = ContinuousClock.now - lastRender
-        if isStreaming, sinceRender < backgroundFrameInterval {
+        if isStreaming || pacedReadsWaiting, sinceRender < backgroundFrameInterval {
             let remaining = backgroundFrameInterval - sinceRender
             let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
             timeout = min(timeout, seconds)
         } else {
             fds.append(pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0))
+            if pacedReadsWaiting { timeout = min(timeout, 0.066) }
         }
         if let input = terminal.inputFD { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
         _ = poll(&fds, nfds_t(fds.count), Int32((timeout * 1000).rounded(.up)))

@@ -22,9 +22,10 @@ public final class EffectRunner: Sendable {
     private let store: ChatStore?
     /// Store work runs here, one item at a time, in the order the effects were issued.
     private let storeQueue = DispatchQueue(label: "ollama-deck.store")
-    /// How often a streamed reply or pull is read from the network once it has caught up: the
-    /// loop's background frame interval, so a stream wakes the process about as often as it is drawn.
-    static let streamPace: Duration = .milliseconds(66)
+    /// The clock streamed replies and pulls read by once they have caught up with the server: the
+    /// loop ticks it after each frame, so streams read right after frames are drawn and the process
+    /// sleeps on one timer (the loop's), not one per stream.
+    public let pacer = StreamPacer()
     /// Reading images and writing exports: blocking file work, kept off the tasks' threads (which
     /// may be the network's event loops).
     private let fileQueue = DispatchQueue(label: "ollama-deck.files")
@@ -57,6 +58,7 @@ public final class EffectRunner: Sendable {
     public func run(_ effect: Effect) {
         let client = currentClient
         let inbox = self.inbox
+        let pacer = self.pacer
         switch effect {
         case .fetchVersion:
             Task.detached {
@@ -77,11 +79,11 @@ public final class EffectRunner: Sendable {
                 }
             }
         case .startPull(let job, let model, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.pull(model: model) } }
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.pull(model: model) } }
         case .startPush(let job, let model, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.push(model: model) } }
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.push(model: model) } }
         case .startCreate(let job, let request, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client) { try await client.create(request) } }
+            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.create(request) } }
         case .modelOperation(let operation):
             Task.detached {
                 do {
@@ -100,7 +102,7 @@ public final class EffectRunner: Sendable {
         case .startChat(let pane, let request, let id):
             track(id) {
                 do {
-                    for try await chunk in try await client.chat(request).paced(Self.streamPace) {
+                    for try await chunk in try await client.chat(request).paced(by: pacer) {
                         inbox.post(.chatChunkReceived(pane: pane, chunk))
                     }
                     inbox.post(.chatFinished(pane: pane, nil))
@@ -165,11 +167,11 @@ public final class EffectRunner: Sendable {
 
     /// Forwards a progress stream's lines as job messages, then how it ended.
     static func runProgress(
-        job: Int, inbox: Inbox, client: OllamaClient,
+        job: Int, inbox: Inbox, client: OllamaClient, pacer: StreamPacer,
         _ start: @Sendable () async throws -> OllamaStream<ProgressResponse>
     ) async {
         do {
-            for try await line in try await start().paced(streamPace) { inbox.post(.pullProgressed(job: job, line)) }
+            for try await line in try await start().paced(by: pacer) { inbox.post(.pullProgressed(job: job, line)) }
             inbox.post(.pullFinished(job: job, nil))
         } catch {
             inbox.post(.pullFinished(job: job, ollamaError(error, client)))

@@ -78,7 +78,7 @@ enum MarkdownRenderer {
     /// falls between two table rows (a table's columns are sized over all its rows).
     static func renderGrowing(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
         let utf8 = text.utf8
-        guard utf8.count > 2048, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
+        guard utf8.count > cachedFromBytes, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
         let head = finishedParagraphs.value(for: prefix, width: width, base: base) { cached, lineBreak in
@@ -137,6 +137,10 @@ enum MarkdownRenderer {
         return count
     }
 
+    /// Growing texts longer than this draw their finished paragraphs from the cache; shorter ones
+    /// are drawn whole (cheaper than a cache lookup).
+    static let cachedFromBytes = 256
+
     struct FinishedLines: Sendable {
         var lines: [[Span]]
         var inFence: Bool
@@ -148,7 +152,7 @@ enum MarkdownRenderer {
     /// from the previous call. Paragraphs wrap independently, so the result is the same.
     static func wrapGrowing(_ text: String, width: Int) -> [String] {
         let utf8 = text.utf8
-        guard utf8.count > 2048, let cut = lastPlainNewline(utf8) else { return TextWrap.wrap(text, width: width) }
+        guard utf8.count > cachedFromBytes, let cut = lastPlainNewline(utf8) else { return TextWrap.wrap(text, width: width) }
         let head = finishedWraps.value(for: text[..<cut], width: width) { cached, lineBreak in
             cached + TextWrap.wrap(String(text[utf8.index(after: lineBreak)..<cut]), width: width)
         } make: {

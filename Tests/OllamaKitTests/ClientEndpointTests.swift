@@ -1,6 +1,7 @@
 import Foundation
 import OllamaKit
 import OllamaSim
+import Synchronization
 import Testing
 
 @Suite("Client against ollama-sim: every endpoint")
@@ -64,6 +65,34 @@ struct ClientEndpointTests {
             #expect(paced.count == direct.count)
             #expect(paced.map(\.message.content) == direct.map(\.message.content))
             #expect(paced.last?.done == true)
+        }
+    }
+
+    @Test("a stream paced by a pacer reads only at its ticks, and still delivers every value in order")
+    func pacerStream() async throws {
+        try await withSim({ $0.tokensPerSecond = 400; $0.replyTokens = 60 }) { _, client in
+            let request = ChatRequest(model: "llama3.2", messages: [.user("Why is the sky blue?")])
+            let (direct, _) = await collect(try await client.chat(request))
+            let pacer = StreamPacer()
+            let stream = try await client.chat(request).paced(by: pacer)
+            let received = Mutex<[String]>([])
+            let reader = Task {
+                for try await chunk in stream { received.withLock { $0.append(chunk.message.content) } }
+            }
+            // The whole reply takes 150 ms to send; without a tick the stream stops after catching up.
+            #expect(await eventually { pacer.waitingCount == 1 })
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(received.withLock { $0.count } < direct.count)
+            #expect(pacer.waitingCount == 1)
+            let ticker = Task {
+                while !Task.isCancelled {
+                    pacer.tick()
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            try await reader.value
+            ticker.cancel()
+            #expect(received.withLock { $0 } == direct.map(\.message.content))
         }
     }
 

@@ -77,14 +77,20 @@ struct StreamFeedTests {
         #expect(cancelled.value == 1)
     }
 
-    @Test("the pace set by the reader is what the event loop reads")
-    func pace() {
-        let feed = StreamFeed<Int>()
-        #expect(feed.pace == nil)
-        feed.setPace(.milliseconds(66))
-        #expect(feed.pace == .milliseconds(66))
-        feed.setPace(nil)
-        #expect(feed.pace == nil)
+    @Test("a pacer lets every waiting stream go at its tick, once")
+    func pacerTicks() {
+        let pacer = StreamPacer()
+        let released = Counter()
+        pacer.tick()
+        pacer.hold { released.add() }
+        pacer.hold { released.add() }
+        #expect(pacer.waitingCount == 2)
+        #expect(released.value == 0)
+        pacer.tick()
+        #expect(released.value == 2)
+        #expect(pacer.waitingCount == 0)
+        pacer.tick()
+        #expect(released.value == 2)
     }
 }
 

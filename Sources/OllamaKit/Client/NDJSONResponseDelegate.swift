@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Dispatch
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -14,7 +15,9 @@ import Synchronization
 ///   display drawing 15 frames a second then wakes the event loop about twice per frame, not once
 ///   per token.
 ///
-/// Silence is watched here, lazily: one timer per `readTimeout`, not one per read.
+/// Silence is watched here, lazily: one timer per `readTimeout`, not one per read, and on Dispatch's
+/// timer rather than the event loop's: a long-lived timer on the loop would make it re-arm its timer
+/// file descriptor after every paced wake (a costly call in a virtual machine).
 final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTerminating>: HTTPClientResponseDelegate {
     typealias Response = Void
 
@@ -34,17 +37,22 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
         var errorBody = ByteBuffer()
         var headSettled = false
         var finished = false
-        /// When the current network read was allowed to start.
-        var readAllowedAt: NIODeadline
         /// When bytes last arrived (or the request started).
         var lastArrival: NIODeadline
-        var watchdog: Scheduled<Void>?
+        /// True while the next read waits for a pause to end.
+        var paused = false
+        /// When the last pause ended.
+        var resumedAt: NIODeadline
+        /// True from the end of a pause to the first part after it: that part is what queued up
+        /// during the pause, never a sign of having caught up.
+        var expectBacklog = false
     }
 
     private let reading: Mutex<Reading>
 
-    /// How long after a read was allowed its data may arrive and still count as already waiting.
-    static var backlogWindow: TimeAmount { .milliseconds(2) }
+    /// Parts closer together than this came from one read (AsyncHTTPClient hands over a read's HTTP
+    /// chunks one after another); a part after a longer gap had to wait for the server.
+    static var sameReadGap: TimeAmount { .milliseconds(1) }
 
     init(eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount) {
         self.eventLoop = eventLoop
@@ -52,7 +60,7 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
         self.host = host
         self.readTimeout = readTimeout
         let now = NIODeadline.now()
-        self.reading = Mutex(Reading(framer: LineFramer(maxLineBytes: maxLineBytes), readAllowedAt: now, lastArrival: now))
+        self.reading = Mutex(Reading(framer: LineFramer(maxLineBytes: maxLineBytes), lastArrival: now, resumedAt: now))
     }
 
     /// Starts watching `task` for silence longer than the read timeout, and for its failure.
@@ -73,16 +81,23 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
         return eventLoop.makeSucceededVoidFuture()
     }
 
+    private enum Pause {
+        case none
+        case until(NIODeadline)
+        case nextTick(StreamPacer)
+    }
+
     private enum PartOutcome {
-        case read(values: [Element], pauseUntil: NIODeadline?)
+        case read(values: [Element], Pause)
         case failed(values: [Element], OllamaError)
         case ignore
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         let now = NIODeadline.now()
-        let pace = feed.pace
+        let pacing = feed.pacing
         let outcome = reading.withLock { reading -> PartOutcome in
+            let previousArrival = reading.lastArrival
             reading.lastArrival = now
             if reading.errorStatus != nil {
                 if reading.errorBody.readableBytes < maxErrorBodyBytes {
@@ -108,13 +123,21 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
                 return .failed(values: values, .lineTooLong(limit: reading.framer.maxLineBytes))
             }
             // A part that came after a wait means everything sent so far has been read.
-            let waited = now - reading.readAllowedAt > Self.backlogWindow
-            if let pace, waited, !values.isEmpty {
-                reading.readAllowedAt = now + pace
-                return .read(values: values, pauseUntil: now + pace)
+            let waited = !reading.expectBacklog && now - previousArrival > Self.sameReadGap
+            reading.expectBacklog = false
+            if waited, !values.isEmpty {
+                switch pacing {
+                case .none:
+                    break
+                case .interval(let pace):
+                    reading.paused = true
+                    return .read(values: values, .until(now + pace))
+                case .pacer(let pacer):
+                    reading.paused = true
+                    return .read(values: values, .nextTick(pacer))
+                }
             }
-            reading.readAllowedAt = now
-            return .read(values: values, pauseUntil: nil)
+            return .read(values: values, .none)
         }
         switch outcome {
         case .ignore:
@@ -124,10 +147,21 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
             feed.finish(.failed(error))
             // A failed future makes AsyncHTTPClient close the connection.
             return eventLoop.makeFailedFuture(error)
-        case .read(let values, let pauseUntil):
+        case .read(let values, let pause):
             if let hold = feed.push(values, on: eventLoop) { return hold }
-            guard let pauseUntil else { return eventLoop.makeSucceededVoidFuture() }
-            return eventLoop.scheduleTask(deadline: pauseUntil) {}.futureResult
+            switch pause {
+            case .none:
+                return eventLoop.makeSucceededVoidFuture()
+            case .until(let deadline):
+                return eventLoop.scheduleTask(deadline: deadline) { [self] in resume() }.futureResult
+            case .nextTick(let pacer):
+                let read = eventLoop.makePromise(of: Void.self)
+                pacer.hold { [self] in
+                    resume()
+                    read.succeed()
+                }
+                return read.futureResult
+            }
         }
     }
 
@@ -139,8 +173,6 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
 
     func didFinishRequest(task: HTTPClient.Task<Void>) throws {
         let ending = reading.withLock { reading -> Ending in
-            reading.watchdog?.cancel()
-            reading.watchdog = nil
             if let status = reading.errorStatus, !reading.headSettled {
                 reading.headSettled = true
                 reading.finished = true
@@ -176,8 +208,6 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
     /// Ends the stream with a transport error (cancellation, timeout, dropped connection).
     private func fail(_ error: any Error) {
         let (settleHead, alreadyFinished) = reading.withLock { reading -> (Bool, Bool) in
-            reading.watchdog?.cancel()
-            reading.watchdog = nil
             defer {
                 reading.headSettled = true
                 reading.finished = true
@@ -189,25 +219,33 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
         if !alreadyFinished { feed.finish(.failed(mapped)) }
     }
 
+    /// Checks for silence at `deadline`. Nothing cancels it: a finished stream's check finds it
+    /// finished (or its delegate gone: the closure holds it weakly) and stops.
     private func scheduleWatchdog(_ task: HTTPClient.Task<Void>, at deadline: NIODeadline) {
-        let scheduled = eventLoop.scheduleTask(deadline: deadline) { [self] in checkSilence(task) }
-        let stale = reading.withLock { reading -> Bool in
-            if reading.finished { return true }
-            reading.watchdog = scheduled
-            return false
+        let delay = max(0, (deadline - .now()).nanoseconds)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [weak self, weak task] in
+            guard let self, let task else { return }
+            self.checkSilence(task)
         }
-        if stale { scheduled.cancel() }
+    }
+
+    /// A pause ended: the next read may start.
+    private func resume() {
+        reading.withLock { reading in
+            reading.paused = false
+            reading.resumedAt = .now()
+            reading.expectBacklog = true
+        }
     }
 
     private func checkSilence(_ task: HTTPClient.Task<Void>) {
         let holding = feed.isHoldingRead
         let next = reading.withLock { reading -> NIODeadline? in
-            reading.watchdog = nil
             if reading.finished { return nil }
             // Silence counts from the later of the last bytes and the end of a pause; a read held
-            // for a slow reader is not the server's silence.
-            let since = holding ? NIODeadline.now() : max(reading.lastArrival, reading.readAllowedAt)
-            return since + readTimeout
+            // for a slow reader or a pause is not the server's silence.
+            let paused = holding || reading.paused
+            return (paused ? NIODeadline.now() : max(reading.lastArrival, reading.resumedAt)) + readTimeout
         }
         guard let next else { return }
         if next <= .now() {

@@ -30,11 +30,11 @@ extension StreamTerminating {
 /// that iterates, or dropping the stream, closes the connection. Iterate it once.
 public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: AsyncSequence, Sendable {
     let connection: StreamConnection<Element>
-    /// How long reads wait after the stream has caught up with the server (nil: no waiting).
-    var pace: Duration?
+    /// When reads wait after the stream has caught up with the server.
+    var pacing = StreamFeed<Element>.Pacing.none
 
     public func makeAsyncIterator() -> Iterator {
-        connection.feed.setPace(pace)
+        connection.feed.pacing = pacing
         return Iterator(connection: connection)
     }
 
@@ -45,7 +45,17 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
     /// later than `interval` after it was sent; the first value is never held back.
     public func paced(_ interval: Duration) -> OllamaStream {
         var copy = self
-        copy.pace = interval
+        copy.pacing = .interval(TimeAmount(interval))
+        return copy
+    }
+
+    /// The same stream, reading from the network at most once per tick of `pacer` while values keep
+    /// coming: whenever it has caught up with the server, the next read waits for the next
+    /// ``StreamPacer/tick()``. A display that ticks once per frame wakes the network thread about
+    /// twice per frame, with no timer at all. The first value is never held back.
+    public func paced(by pacer: StreamPacer) -> OllamaStream {
+        var copy = self
+        copy.pacing = .pacer(pacer)
         return copy
     }
 

@@ -31,21 +31,24 @@ final class StreamFeed<Element: Sendable>: Sendable {
     private let state = Mutex(State())
     /// Unread values beyond this hold the next network read.
     let highWater: Int
-    /// Reads wait this long once the stream has caught up with the server (nanoseconds; 0: never).
-    private let paceNanoseconds = Atomic<Int64>(0)
+    private let pacingMode = Mutex(Pacing.none)
+
+    /// When network reads wait after the stream has caught up with the server.
+    enum Pacing: Sendable {
+        case none
+        /// For this long after the last arrival.
+        case interval(TimeAmount)
+        /// Until the pacer's next tick.
+        case pacer(StreamPacer)
+    }
 
     init(highWater: Int = 4096) {
         self.highWater = highWater
     }
 
-    /// How long network reads wait after the stream has caught up with the server; nil: no waiting.
-    var pace: TimeAmount? {
-        let nanoseconds = paceNanoseconds.load(ordering: .relaxed)
-        return nanoseconds > 0 ? .nanoseconds(nanoseconds) : nil
-    }
-
-    func setPace(_ pace: Duration?) {
-        paceNanoseconds.store(pace.map { TimeAmount($0).nanoseconds } ?? 0, ordering: .relaxed)
+    var pacing: Pacing {
+        get { pacingMode.withLock { $0 } }
+        set { pacingMode.withLock { $0 = newValue } }
     }
 
     // MARK: - Event loop side
