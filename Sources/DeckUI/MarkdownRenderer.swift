@@ -78,7 +78,13 @@ enum MarkdownRenderer {
     /// falls between two table rows (a table's columns are sized over all its rows).
     static func renderGrowing(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
         let utf8 = text.utf8
-        guard utf8.count > cachedFromBytes, let cut = lastSafeBreak(utf8) else { return render(text, width: width, base: base) }
+        guard utf8.count > cachedFromBytes, width > 0 else { return render(text, width: width, base: base) }
+        guard let cut = lastSafeBreak(utf8) else {
+            if let line = plainParagraph(Substring(text), inFence: false) {
+                return growingParagraphs.lines(for: line, width: width, base: base)
+            }
+            return render(text, width: width, base: base)
+        }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
         let head = finishedParagraphs.value(for: prefix, width: width, base: base) { cached, lineBreak in
@@ -91,7 +97,25 @@ enum MarkdownRenderer {
             let rendered = render(prefix, width: width, base: base, inFence: false)
             return FinishedLines(lines: rendered.lines, inFence: rendered.inFence)
         }
+        if let line = plainParagraph(rest, inFence: head.inFence) {
+            return head.lines + growingParagraphs.lines(for: line, width: width, base: base)
+        }
         return head.lines + render(rest, width: width, base: base, inFence: head.inFence).lines
+    }
+
+    static let growingParagraphs = GrowingParagraphCache()
+
+    /// `text` as `render` draws a plain paragraph (one line that is no heading, quote, list item,
+    /// table row or fence, outside a fence), its trailing CR dropped; nil for anything else.
+    static func plainParagraph(_ text: Substring, inFence: Bool) -> String? {
+        guard !inFence, !text.utf8.contains(0x0A) else { return nil }
+        var line = String(text)
+        if line.utf8.last == 0x0D { line.removeLast() }
+        let trimmed = line.drop { $0 == " " }
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("|"), headingLevel(trimmed) == nil,
+            !(trimmed.hasPrefix("> ") || trimmed == ">"), listItem(String(trimmed)) == nil
+        else { return nil }
+        return line
     }
 
     /// The last newline not between two table rows, if any.
@@ -190,98 +214,14 @@ enum MarkdownRenderer {
 
     /// `**bold**`, `*italic*` / `_italic_` and `` `code` `` as styled characters.
     static func inline(_ text: String, base: Style) -> [(Character, Style)] {
-        let characters = Array(text)
-        // Markers are ASCII: compare bytes (0 for anything else), not Characters, which compare as strings.
-        let bytes = characters.map(asciiByte)
-        let backtick = UInt8(ascii: "`"), star = UInt8(ascii: "*"), underscore = UInt8(ascii: "_"), space = UInt8(ascii: " ")
-        var out: [(Character, Style)] = []
-        out.reserveCapacity(characters.count)
-        var i = 0
-        // Once a marker has no closer after some index, it has none after any later index either:
-        // remembering that keeps a long reply full of unmatched `*` or `_` linear, not quadratic.
-        var noCloserAfter: [Int: Int] = [:]
-        func closing(_ marker: UInt8, double: Bool, from start: Int) -> Int? {
-            let key = Int(marker) << 1 | (double ? 1 : 0)
-            if let known = noCloserAfter[key], known <= start { return nil }
-            var j = start
-            while j < bytes.count {
-                if bytes[j] == marker, !double || (j + 1 < bytes.count && bytes[j + 1] == marker) { return j }
-                j += 1
-            }
-            noCloserAfter[key] = start
-            return nil
-        }
-        func append(_ range: Range<Int>, _ style: Style) {
-            for index in range { out.append((characters[index], style)) }
-        }
-        while i < characters.count {
-            let c = bytes[i]
-            if c == backtick, let end = closing(backtick, double: false, from: i + 1), end > i + 1 {
-                append((i + 1)..<end, Style(.code))
-                i = end + 1
-            } else if c == star, i + 1 < bytes.count, bytes[i + 1] == star,
-                let end = closing(star, double: true, from: i + 2), end > i + 2
-            {
-                var style = base
-                style.attributes.insert(.bold)
-                append((i + 2)..<end, style)
-                i = end + 2
-            } else if c == star || c == underscore, i + 1 < bytes.count, bytes[i + 1] != space,
-                let end = closing(c, double: false, from: i + 1), end > i + 1, bytes[end - 1] != space
-            {
-                var style = base
-                style.attributes.insert(.italic)
-                append((i + 1)..<end, style)
-                i = end + 1
-            } else {
-                out.append((characters[i], base))
-                i += 1
-            }
-        }
-        return out
-    }
-
-    /// The byte of a one-byte (ASCII) character, else 0.
-    static func asciiByte(_ character: Character) -> UInt8 {
-        let utf8 = character.utf8
-        return utf8.count == 1 ? utf8.first! : 0
+        InlineParse(Substring(text), base: base).items
     }
 
     /// Wraps styled characters by display width, breaking at spaces where possible.
     static func wrap(_ characters: [(Character, Style)], width: Int) -> [[Span]] {
-        var lines: [[(Character, Style)]] = []
-        var line: [(Character, Style)] = []
-        var lineWidth = 0
-        var lastSpace: Int?
-        let space = UInt8(ascii: " ")
-        for item in characters {
-            let w = DisplayWidth.width(of: item.0)
-            let isSpace = asciiByte(item.0) == space
-            if lineWidth + w > width, !line.isEmpty {
-                if isSpace {
-                    lines.append(line)
-                    line = []
-                    lineWidth = 0
-                    lastSpace = nil
-                    continue
-                }
-                if let space = lastSpace, w == 1 {
-                    lines.append(Array(line[..<space]))
-                    line = Array(line[(space + 1)...])
-                    lineWidth = line.reduce(0) { $0 + DisplayWidth.width(of: $1.0) }
-                } else {
-                    lines.append(line)
-                    line = []
-                    lineWidth = 0
-                }
-                lastSpace = nil
-            }
-            if isSpace { lastSpace = line.count }
-            line.append(item)
-            lineWidth += w
-        }
-        lines.append(line)
-        return lines.map(spans)
+        var wrapper = LineWrapper(width: width)
+        wrapper.feed(characters)
+        return wrapper.allLines
     }
 
     static func spans(_ characters: [(Character, Style)]) -> [Span] {

@@ -45,6 +45,38 @@ struct GrowingRenderTests {
         }
     }
 
+    /// Pieces of a paragraph as a model streams them: words, markers that open and close (or never
+    /// close), CJK, emoji that grow by ZWJ, flags, combining marks, long words, a CR.
+    static let pieces = [
+        "word ", "the ", "sky ", "**", "*", "_", "`", "** ", "* ", "_x", "天空", "蓝色的 ", "👨", "\u{200D}", "👩",
+        "🇫", "🇷", "e", "\u{301}", " ", "  ", "supercalifragilisticexpialidocious", "\r", "x*y ", "a_b_c ", "``",
+    ]
+
+    @Test("a growing paragraph drawn from its cached parse matches drawing it whole, scalar by scalar",
+          arguments: [(7, 23), (31, 40), (99, 61)])
+    func growingParagraph(seed: Int, width: Int) {
+        var state = UInt64(seed)
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        var paragraph = ""
+        while paragraph.unicodeScalars.count < 700 { paragraph += Self.pieces[next() % Self.pieces.count] }
+        let scalars = Array(paragraph.unicodeScalars)
+        // Alone (no line break at all), and after finished lines (the tail of a longer reply).
+        for lead in ["", String(repeating: "earlier text, ", count: 20) + "\n\n"] {
+            var text = lead
+            for (count, scalar) in scalars.enumerated() {
+                text.unicodeScalars.append(scalar)
+                guard count % 3 == 0 || count == scalars.count - 1 else { continue }
+                let growing = MarkdownRenderer.renderGrowing(text, width: width)
+                let whole = MarkdownRenderer.render(text, width: width)
+                #expect(growing == whole, "differs after \(count) scalars at width \(width)")
+                if growing != whole { return }
+            }
+        }
+    }
+
     @Test("thinking text wraps the same from cached paragraphs, CR LF included")
     func thinking() {
         let text = String(repeating: "I should think about this carefully, 天空 and all.\nNext step\r\n", count: 80)
