@@ -103,23 +103,79 @@ public struct CellBuffer: Sendable, Equatable {
         guard y >= 0, y < height else { return x }
         let limit = min(maxX ?? width, width)
         if let end = putPrintableASCII(text, x: x, y: y, style: style, limit: limit) { return end }
-        return putGraphemes(text, x: x, y: y, style: style, limit: limit)
+        return putMixed(text, x: x, y: y, style: style, limit: limit)
     }
 
     /// `put` one grapheme cluster at a time, measured and sanitized: for any text.
     mutating func putGraphemes(_ text: String, x: Int, y: Int, style: Style, limit: Int) -> Int {
+        putGraphemeRun(text, x: x, y: y, style: style, limit: limit).end
+    }
+
+    /// `putGraphemes`, also saying whether it stopped at the limit.
+    private mutating func putGraphemeRun(_ text: String, x: Int, y: Int, style: Style, limit: Int) -> (end: Int, full: Bool) {
         var column = x
         for character in DisplayWidth.sanitized(text) {
             let w = DisplayWidth.width(of: character)
             if w == 0 { continue }
-            if column + w > limit { break }
+            if column + w > limit { return (column, true) }
             if column >= 0 {
                 set(x: column, y: y, Cell(character, width: UInt8(w), style: style))
                 if w == 2 { set(x: column + 1, y: y, .continuation(style)) }
             }
             column += w
         }
-        return column
+        return (column, false)
+    }
+
+    /// `putGraphemes` for mixed text (Chinese between English words, say): a printable ASCII byte
+    /// followed by another ASCII byte (or the end) is a character of its own, one cell wide, written
+    /// directly; only the runs between such bytes go through grapheme breaking. The same cells as
+    /// `putGraphemes`: such a byte always starts and ends a grapheme cluster, unless a Prepend
+    /// character comes right before it, and then that run takes it in.
+    mutating func putMixed(_ text: String, x: Int, y: Int, style: Style, limit: Int) -> Int {
+        var text = text
+        return text.withUTF8 { bytes -> Int in
+            func standsAlone(_ index: Int) -> Bool {
+                bytes[index] >= 0x20 && bytes[index] < 0x7F && (index + 1 == bytes.count || bytes[index + 1] < 0x80)
+            }
+            var column = x
+            var i = 0
+            while i < bytes.count {
+                if standsAlone(i) {
+                    if column + 1 > limit { return column }
+                    if column >= 0 { set(x: column, y: y, Cell(printableASCII: bytes[i], style: style)) }
+                    column += 1
+                    i += 1
+                    continue
+                }
+                var j = i + 1
+                while j < bytes.count {
+                    if standsAlone(j), !Self.endsWithPrepend(bytes[i..<j]) { break }
+                    j += 1
+                }
+                let run = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
+                let (end, full) = putGraphemeRun(run, x: column, y: y, style: style, limit: limit)
+                if full { return end }
+                column = end
+                i = j
+            }
+            return column
+        }
+    }
+
+    /// Characters of Unicode's Prepend class, which join the character after them.
+    private static let prepend: Set<UInt32> = [
+        0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0xD4E, 0x110BD, 0x110CD,
+        0x111C2, 0x111C3, 0x1193F, 0x11941, 0x11A3A, 0x11A84, 0x11A85, 0x11A86, 0x11A87, 0x11A88, 0x11A89,
+        0x11D46, 0x11F02,
+    ]
+
+    private static func endsWithPrepend(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let last = bytes.last, last >= 0x80 else { return false }
+        var start = bytes.endIndex - 1
+        while start > bytes.startIndex, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<bytes.endIndex]), as: UTF8.self).unicodeScalars.first
+        return scalar.map { prepend.contains($0.value) } ?? false
     }
 
     /// `put` for text of printable ASCII only (most of it): a byte is a character one cell wide, so

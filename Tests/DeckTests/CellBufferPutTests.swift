@@ -26,6 +26,31 @@ struct CellBufferPutTests {
         }
     }
 
+    @Test("mixed text, its ASCII written directly, gives the same cells as grapheme by grapheme")
+    func mixedPathAgrees() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = [
+            "a", "b", " ", "the ", "天", "蓝色", "🦙", "é", "e\u{301}", "\u{301}", "👨\u{200D}👩", "\u{200D}", "🇯🇵", "🇯",
+            "\t", "\r\n", "\r", "\n", "\u{1B}[2J", "\u{85}", "\u{202E}", "\u{7F}", "\u{600}", "\u{600}1", "\u{110BD}x",
+            "\u{0915}\u{094D}\u{0924}", "1\u{FE0F}\u{20E3}", "~", "|",
+        ]
+        for _ in 0..<2000 {
+            var base = CellBuffer(width: 15, height: 2)
+            base.put("天a🦙 蓝é天a", x: Int.random(in: 0..<3, using: &random), y: 0)
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<12, using: &random) { text += pieces.randomElement(using: &random)! }
+            let x = Int.random(in: -4..<16, using: &random)
+            let limit = Int.random(in: 0...15, using: &random)
+            var mixed = base
+            let mixedEnd = mixed.putMixed(text, x: x, y: 0, style: Style(.code), limit: limit)
+            var slow = base
+            let slowEnd = slow.putGraphemes(text, x: x, y: 0, style: Style(.code), limit: limit)
+            #expect(mixedEnd == slowEnd, "\(text.unicodeScalars.map { String($0.value, radix: 16) }) at \(x), limit \(limit)")
+            #expect(mixed == slow, "\(text.unicodeScalars.map { String($0.value, radix: 16) }) at \(x), limit \(limit)")
+            if mixed != slow || mixedEnd != slowEnd { return }
+        }
+    }
+
     @Test("anything but printable ASCII is left to the grapheme path")
     func declinesOtherText() {
         var buffer = CellBuffer(width: 10, height: 1)

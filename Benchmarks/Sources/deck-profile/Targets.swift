@@ -37,15 +37,27 @@ enum TargetReport {
             emit("4. stream ingest, \(panes) pane\(panes == 1 ? "" : "s") (decode → update → render)" + (panes == 4 ? " ≥ 100,000 tokens/s" : ""),
                  "\(Int(rate).formatted()) tokens/s (10,000 tokens in \(ms(t.median)), \(ms(t.low))–\(ms(t.high)))", panes == 1 || rate >= 100_000)
         }
-        var frames: [String: Double] = [:]
-        for (label, bytes) in [("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000)] {
+        // The three histories are timed in turns, round after round, so a change in the machine's
+        // speed (this VM's load comes in bursts) touches all three alike and their ratio stays fair.
+        let histories = [("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000)].map { label, bytes in
             let state = BenchFixtures.historyState(bytes: bytes)
             _ = DashboardView.render(state)
-            let t = time(runs: 11) { for _ in 0..<100 { _ = DashboardView.render(state) } }
-            frames[label] = t.median / 100
-            let ratio = frames["1 KB"].map { t.median / 100 / $0 } ?? 1
+            return (label, state)
+        }
+        var samples = Array(repeating: [Double](), count: histories.count)
+        for _ in 0..<15 {
+            for (index, (_, state)) in histories.enumerated() {
+                samples[index].append(time(runs: 1) { for _ in 0..<100 { _ = DashboardView.render(state) } }.median / 100)
+            }
+        }
+        var oneKB = 0.0
+        for (index, (label, _)) in histories.enumerated() {
+            let sorted = samples[index].sorted()
+            let median = sorted[sorted.count / 2]
+            if label == "1 KB" { oneKB = median }
+            let ratio = median / oneKB
             emit("5. frame 120×40 with a \(label) history" + (label == "10 MB" ? " within 1.5× of 1 KB" : ""),
-                 "\(ms(t.median / 100)) (\(ms(t.low / 100))–\(ms(t.high / 100)))" + (label == "1 KB" ? "" : ", \(String(format: "%.2f", ratio))× the 1 KB frame"),
+                 "\(ms(median)) (\(ms(sorted.first!))–\(ms(sorted.last!)))" + (label == "1 KB" ? "" : ", \(String(format: "%.2f", ratio))× the 1 KB frame"),
                  label != "10 MB" || ratio <= 1.5)
         }
         var firstFrames: [Double] = []
