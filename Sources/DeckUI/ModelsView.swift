@@ -44,14 +44,16 @@ enum ModelsView {
             buffer.put(message, x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
             return cursor
         }
-        let rows = visible.map { model in
+        let selected = visible.firstIndex { $0.name == state.selectedModel }  // the list is filtered and sorted once per frame
+        // Rows are built only for what fits: with 5,000 models, formatting every one was most of a frame.
+        let window = CellBuffer.tableWindow(rowCount: visible.count, height: tableRect.height, selected: selected, scroll: 0)
+        let rows = visible[window].map { model in
             TableRow([
                 (state.marked.contains(model.name) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel, Format.bytes(model.size),
                 model.details.family, Format.age(of: model.modifiedAt, now: state.now),
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
-        let selected = visible.firstIndex { $0.name == state.selectedModel }  // the list is filtered and sorted once per frame
-        buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected, scroll: 0, focused: focused)
+        buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
         return cursor
     }
 }

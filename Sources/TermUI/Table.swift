@@ -32,6 +32,19 @@ extension CellBuffer {
     /// Draws a header and the rows that fit, keeping `selected` in view; returns the scroll
     /// offset used (the first visible row).
     @discardableResult
+    /// The rows `drawTable` shows in a table `height` rows high (its header included), so a caller
+    /// with many rows builds only those: pass them with `selected` counted from the window's start.
+    public static func tableWindow(rowCount: Int, height: Int, selected: Int?, scroll: Int) -> Range<Int> {
+        let visibleRows = max(0, height - 1)
+        var first = max(0, min(scroll, rowCount - visibleRows))
+        if let selected {
+            if selected < first { first = selected }
+            if selected >= first + visibleRows { first = selected - visibleRows + 1 }
+        }
+        first = max(0, first)
+        return first..<min(rowCount, first + visibleRows)
+    }
+
     public mutating func drawTable(
         _ rect: Rect, columns: [TableColumn], rows: [TableRow], selected: Int?, scroll: Int, focused: Bool
     ) -> Int {
@@ -46,11 +59,7 @@ extension CellBuffer {
         }
         let visibleRows = rect.height - 1
         guard visibleRows > 0 else { return 0 }
-        var first = max(0, min(scroll, rows.count - visibleRows))
-        if let selected {
-            if selected < first { first = selected }
-            if selected >= first + visibleRows { first = selected - visibleRows + 1 }
-        }
+        let first = Self.tableWindow(rowCount: rows.count, height: rect.height, selected: selected, scroll: scroll).lowerBound
         for line in 0..<visibleRows {
             let rowIndex = first + line
             guard rowIndex < rows.count else { break }

@@ -103,6 +103,28 @@ struct TermUITests {
     }
 }
 
+@Suite("Tables drawn from the rows that fit")
+struct TableWindowTests {
+    @Test("drawing only the window's rows gives the same cells as drawing them all, wherever the selection is")
+    func windowMatchesAllRows() {
+        let columns = [TableColumn("NAME", minWidth: 10), TableColumn("SIZE", width: 6, alignRight: true)]
+        let rows = (0..<200).map { TableRow(["model-\($0) 天空", "\($0) GB"]) }
+        for height in [1, 2, 5, 23] {
+            for selected in [nil, 0, 3, 21, 22, 100, 199] as [Int?] {
+                var all = CellBuffer(width: 30, height: 25)
+                all.drawTable(Rect(x: 0, y: 0, width: 30, height: height), columns: columns, rows: rows, selected: selected, scroll: 0, focused: true)
+                let window = CellBuffer.tableWindow(rowCount: rows.count, height: height, selected: selected, scroll: 0)
+                #expect(window.count == min(rows.count, max(0, height - 1)))
+                if let selected, height > 1 { #expect(window.contains(selected)) }
+                var some = CellBuffer(width: 30, height: 25)
+                some.drawTable(Rect(x: 0, y: 0, width: 30, height: height), columns: columns, rows: Array(rows[window]),
+                               selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: true)
+                #expect(some == all, "height \(height), selected \(String(describing: selected))")
+            }
+        }
+    }
+}
+
 @Suite("Width fast paths agree with the general rules")
 struct DisplayWidthFastPathTests {
     @Test("ASCII, controls, CRLF, NUL, CJK and emoji", arguments: [
