@@ -15,15 +15,29 @@ struct CellBufferPutTests {
             base.put(line, x: Int.random(in: 0..<3, using: &random), y: 0)
             var text = ""
             for _ in 0..<Int.random(in: 0..<20, using: &random) { text.unicodeScalars.append(ascii.randomElement(using: &random)!) }
-            let x = Int.random(in: -4..<16, using: &random)
-            let limit = Int.random(in: 0...15, using: &random)
-            var fast = base
-            let fastEnd = fast.putPrintableASCII(text, x: x, y: 0, style: Style(.code), limit: limit)
-            var slow = base
-            let slowEnd = slow.putGraphemes(text, x: x, y: 0, style: Style(.code), limit: limit)
-            #expect(fastEnd == slowEnd)
-            #expect(fast == slow, "\"\(text)\" at \(x), limit \(limit), over\n\(base.text)")
+            let agrees = Self.agreesWithGraphemePath(text, over: base, random: &random) { buffer, x, limit in
+                buffer.putPrintableASCII(text, x: x, y: 0, style: Style(.code), limit: limit)
+            }
+            if !agrees { return }
         }
+    }
+
+    /// Writes `text` at a random column with a random limit over `base`, through `write` and through
+    /// `putGraphemes`, and expects the same cells and end column.
+    static func agreesWithGraphemePath(
+        _ text: String, over base: CellBuffer, random: inout SystemRandomNumberGenerator,
+        _ write: (inout CellBuffer, Int, Int) -> Int?
+    ) -> Bool {
+        let x = Int.random(in: -4..<16, using: &random)
+        let limit = Int.random(in: 0...15, using: &random)
+        var fast = base
+        let fastEnd = write(&fast, x, limit)
+        var slow = base
+        let slowEnd = slow.putGraphemes(text, x: x, y: 0, style: Style(.code), limit: limit)
+        let scalars = text.unicodeScalars.map { String($0.value, radix: 16) }
+        #expect(fastEnd == slowEnd, "\(scalars) at \(x), limit \(limit)")
+        #expect(fast == slow, "\(scalars) at \(x), limit \(limit), over\n\(base.text)")
+        return fastEnd == slowEnd && fast == slow
     }
 
     @Test("mixed text, its ASCII written directly, gives the same cells as grapheme by grapheme")
@@ -39,15 +53,10 @@ struct CellBufferPutTests {
             base.put("天a🦙 蓝é天a", x: Int.random(in: 0..<3, using: &random), y: 0)
             var text = ""
             for _ in 0..<Int.random(in: 0..<12, using: &random) { text += pieces.randomElement(using: &random)! }
-            let x = Int.random(in: -4..<16, using: &random)
-            let limit = Int.random(in: 0...15, using: &random)
-            var mixed = base
-            let mixedEnd = mixed.putMixed(text, x: x, y: 0, style: Style(.code), limit: limit)
-            var slow = base
-            let slowEnd = slow.putGraphemes(text, x: x, y: 0, style: Style(.code), limit: limit)
-            #expect(mixedEnd == slowEnd, "\(text.unicodeScalars.map { String($0.value, radix: 16) }) at \(x), limit \(limit)")
-            #expect(mixed == slow, "\(text.unicodeScalars.map { String($0.value, radix: 16) }) at \(x), limit \(limit)")
-            if mixed != slow || mixedEnd != slowEnd { return }
+            let agrees = Self.agreesWithGraphemePath(text, over: base, random: &random) { buffer, x, limit in
+                buffer.putMixed(text, x: x, y: 0, style: Style(.code), limit: limit)
+            }
+            if !agrees { return }
         }
     }
 
