@@ -11,9 +11,9 @@ import Synchronization
 /// future returned for a body part completes, so:
 /// - when the reader is far behind, the read waits for it (``StreamFeed/push(_:on:)``);
 /// - when the stream is paced and a part arrived after a wait (everything the server sent has been
-///   read), the next read waits `pace`; whatever the server sends meanwhile comes in one read. A
-///   display drawing 15 frames a second then wakes the event loop about twice per frame, not once
-///   per token.
+///   read), the next read waits for the interval, or for the pacer's next tick; whatever the server
+///   sends meanwhile comes in one read. A display drawing 15 frames a second then wakes the event
+///   loop about twice per frame, not once per token.
 ///
 /// Silence is watched here, lazily: one timer per `readTimeout`, not one per read, and on Dispatch's
 /// timer rather than the event loop's: a long-lived timer on the loop would make it re-arm its timer
