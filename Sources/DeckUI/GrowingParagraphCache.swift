@@ -38,7 +38,7 @@ final class GrowingParagraphCache: Sendable {
             for (index, entry) in cache.enumerated() where entry.width == width && entry.base == base {
                 let stored = entry.text.utf8.count
                 guard stored <= length, stored > (best.map { cache[$0].text.utf8.count } ?? -1),
-                    ParagraphCache<Int>.startsWith(Substring(line), entry.text)
+                    Substring(line).startsWithBytes(of: entry.text)
                 else { continue }
                 if stored == length { return .drawn(entry.lines) }
                 best = index

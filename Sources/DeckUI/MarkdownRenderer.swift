@@ -28,7 +28,8 @@ enum MarkdownRenderer {
             var line = String(Substring(rawLine))
             if line.utf8.last == 0x0D { line.removeLast() }
             let trimmed = line.drop { $0 == " " }
-            if trimmed.hasPrefix("```") {
+            let kind = lineKind(trimmed)
+            if case .fence = kind {
                 flushTable()
                 inFence.toggle()
                 let language = trimmed.dropFirst(3)
@@ -41,20 +42,21 @@ enum MarkdownRenderer {
                 }
                 continue
             }
-            if trimmed.hasPrefix("|") {
+            if case .tableRow = kind {
                 table.append(String(trimmed))
                 continue
             }
             flushTable()
-            if let level = headingLevel(trimmed) {
+            switch kind {
+            case .heading(let level):
                 let title = String(trimmed.dropFirst(level).drop { $0 == " " })
                 out += wrap(inline(title, base: Style(.title, [.bold])), width: width)
-            } else if trimmed.hasPrefix("> ") || trimmed == ">" {
+            case .quote:
                 let body = String(trimmed.dropFirst(trimmed.hasPrefix("> ") ? 2 : 1))
                 for wrapped in wrap(inline(body, base: Style(.dim, [.italic])), width: max(1, width - 2)) {
                     out.append([Span(text: "▎ ", style: Style(.dim))] + wrapped)
                 }
-            } else if let (marker, body) = listItem(String(trimmed)) {
+            case .listItem(let marker, let body):
                 let indent = String(repeating: " ", count: min(8, line.count - trimmed.count))
                 let lead = indent + marker
                 let leadWidth = DisplayWidth.width(of: lead)
@@ -62,10 +64,12 @@ enum MarkdownRenderer {
                     let prefix = i == 0 ? Span(text: lead, style: Style(.accent)) : Span(text: String(repeating: " ", count: leadWidth), style: base)
                     out.append([prefix] + wrapped)
                 }
-            } else if trimmed.isEmpty {
+            case .blank:
                 out.append([])
-            } else {
+            case .paragraph:
                 out += wrap(inline(line, base: base), width: width)
+            case .fence, .tableRow:
+                break  // handled above
             }
         }
         flushTable()
@@ -105,17 +109,34 @@ enum MarkdownRenderer {
 
     static let growingParagraphs = GrowingParagraphCache()
 
-    /// `text` as `render` draws a plain paragraph (one line that is no heading, quote, list item,
-    /// table row or fence, outside a fence), its trailing CR dropped; nil for anything else.
+    /// `text` as `render` draws a plain paragraph (one line of kind `.paragraph`, outside a fence),
+    /// its trailing CR dropped; nil for anything else.
     static func plainParagraph(_ text: Substring, inFence: Bool) -> String? {
         guard !inFence, !text.utf8.contains(0x0A) else { return nil }
         var line = String(text)
         if line.utf8.last == 0x0D { line.removeLast() }
-        let trimmed = line.drop { $0 == " " }
-        guard !trimmed.isEmpty, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("|"), headingLevel(trimmed) == nil,
-            !(trimmed.hasPrefix("> ") || trimmed == ">"), listItem(String(trimmed)) == nil
-        else { return nil }
+        guard case .paragraph = lineKind(line.drop { $0 == " " }) else { return nil }
         return line
+    }
+
+    /// What one line is, by its start (leading spaces trimmed).
+    enum LineKind {
+        case fence
+        case tableRow
+        case heading(level: Int)
+        case quote
+        case listItem(marker: String, body: String)
+        case blank
+        case paragraph
+    }
+
+    static func lineKind(_ trimmed: Substring) -> LineKind {
+        if trimmed.hasPrefix("```") { return .fence }
+        if trimmed.hasPrefix("|") { return .tableRow }
+        if let level = headingLevel(trimmed) { return .heading(level: level) }
+        if trimmed.hasPrefix("> ") || trimmed == ">" { return .quote }
+        if let (marker, body) = listItem(String(trimmed)) { return .listItem(marker: marker, body: body) }
+        return trimmed.isEmpty ? .blank : .paragraph
     }
 
     /// The last newline not between two table rows, if any.

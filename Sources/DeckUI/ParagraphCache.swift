@@ -41,11 +41,11 @@ final class ParagraphCache<Value: Sendable>: Sendable {
         var best: Int?
         for (index, entry) in entries.enumerated() where entry.key == key {
             let stored = entry.text.utf8.count
-            if stored == length, Self.startsWith(text, entry.text) { return entry.value }
+            if stored == length, text.startsWithBytes(of: entry.text) { return entry.value }
             let bestLength = best.map { entries[$0].text.utf8.count } ?? -1
             guard length > stored, stored > bestLength else { continue }
             let next = text.utf8.index(text.startIndex, offsetBy: stored)
-            if text.utf8[next] == 0x0A, Self.startsWith(text, entry.text) { best = index }
+            if text.utf8[next] == 0x0A, text.startsWithBytes(of: entry.text) { best = index }
         }
         var value: Value?
         if let best {
@@ -63,17 +63,19 @@ final class ParagraphCache<Value: Sendable>: Sendable {
         }
         return result
     }
+}
 
-    /// Whether `text` starts with every byte of `prefix` (`memcmp` when both are contiguous).
-    static func startsWith(_ text: Substring, _ prefix: String) -> Bool {
+extension Substring {
+    /// Whether this text starts with every byte of `prefix` (`memcmp` when both are contiguous).
+    func startsWithBytes(of prefix: String) -> Bool {
         let count = prefix.utf8.count
-        guard text.utf8.count >= count else { return false }
-        let fast = text.utf8.withContiguousStorageIfAvailable { textBytes in
+        guard utf8.count >= count else { return false }
+        let fast = utf8.withContiguousStorageIfAvailable { textBytes in
             prefix.utf8.withContiguousStorageIfAvailable { prefixBytes in
                 count == 0 || memcmp(textBytes.baseAddress!, prefixBytes.baseAddress!, count) == 0
             }
         }
         if let fast, let result = fast { return result }
-        return text.utf8.prefix(count).elementsEqual(prefix.utf8)
+        return utf8.prefix(count).elementsEqual(prefix.utf8)
     }
 }
