@@ -64,10 +64,10 @@ final class GrowingParagraphCache: Sendable {
                     marks = entry.marks
                 }
             } else {
-                parse = InlineParse(Substring(line), base: base)
+                parse = InlineParse(Substring(line), base: base, resumable: true)
             }
         case .none:
-            parse = InlineParse(Substring(line), base: base)
+            parse = InlineParse(Substring(line), base: base, resumable: true)
         }
         marks += wrapper.feed(parse.items, from: fromItem, marking: true)
         let lines = wrapper.allLines

@@ -9,6 +9,9 @@ import TermUI
 /// grow, a CR that is dropped only at the end).
 struct InlineParse: Sendable {
     let base: Style
+    /// Whether it records what ``extend(to:)`` needs (character offsets and stops); a one-off parse
+    /// skips that work.
+    let resumable: Bool
     private(set) var characters: [Character] = []
     /// Each character's ASCII byte (0 for anything else): markers are compared as bytes.
     private(set) var bytes: [UInt8] = []
@@ -22,8 +25,9 @@ struct InlineParse: Sendable {
     private var noCloserAfter: [Int: Int] = [:]
 
     /// Parses all of `text`.
-    init(_ text: Substring, base: Style) {
+    init(_ text: Substring, base: Style, resumable: Bool = false) {
         self.base = base
+        self.resumable = resumable
         append(text, utf8Offset: 0)
         parse(from: 0)
     }
@@ -32,6 +36,7 @@ struct InlineParse: Sendable {
     /// rest parsed anew. Returns how many items were kept; nil (and nothing changed) when nothing is
     /// stable. Owned uniquely, the parse is extended in place.
     mutating func extend(to text: Substring) -> Int? {
+        guard resumable else { return nil }
         let limit = stableCharacters
         guard let stop = stops.lastIndex(where: { $0.character <= limit }), stops[stop].character > 0 else { return nil }
         let (character, itemCount) = stops[stop]
@@ -56,8 +61,10 @@ struct InlineParse: Sendable {
         for character in text {
             characters.append(character)
             bytes.append(Self.asciiByte(character))
-            offsets.append(offset)
-            offset += character.utf8.count
+            if resumable {
+                offsets.append(offset)
+                offset += character.utf8.count
+            }
         }
         items.reserveCapacity(characters.count)
     }
@@ -66,7 +73,7 @@ struct InlineParse: Sendable {
         let backtick = UInt8(ascii: "`"), star = UInt8(ascii: "*"), underscore = UInt8(ascii: "_"), space = UInt8(ascii: " ")
         var i = start
         while i < characters.count {
-            stops.append((i, items.count))
+            if resumable { stops.append((i, items.count)) }
             let c = bytes[i]
             if c == backtick, let end = closing(backtick, double: false, from: i + 1, opener: i), end > i + 1 {
                 append(range: (i + 1)..<end, Style(.code))
