@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256 for the chat store's content-addressed images.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System library: ncursesw from Debian's libncurses-dev. Only the terminal backend imports it.
@@ -64,7 +66,10 @@ let package = Package(
         // Chat sessions and messages in SQLite (GRDB), with full-text search.
         .target(
             name: "DeckStore",
-            dependencies: ["DeckCore", "OllamaKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "DeckCore", "OllamaKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Restores the terminal from fatal signal handlers (state a header-only shim cannot hold).
         .target(name: "CTermGuard"),

@@ -53,6 +53,8 @@ public enum Overlay: Sendable, Equatable {
     case prompt(Prompt)
     /// Delete these models? Defaults to No.
     case confirmDelete([DeleteCandidate])
+    /// A copy or rename onto a name that exists: replace it? Defaults to No.
+    case confirmReplace(ModelOperation, existing: DeleteCandidate)
     /// Push this model? Defaults to No.
     case confirmPush(String)
     case createForm(CreateForm)
@@ -202,6 +204,8 @@ public struct AppState: Sendable, Equatable {
     public var notice: String?
     public var noticeAt: Date?
     public var wantsQuit = false
+    /// Mixed into new session keys; the runtime sets a random one per run.
+    public var sessionKeySalt = ""
 
     public init(host: String, now: Date, isDemo: Bool = false, canOfferDemo: Bool = false) {
         self.host = host

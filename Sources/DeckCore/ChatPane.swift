@@ -8,7 +8,10 @@ import Synchronization
 
 /// One entry of a chat transcript.
 public struct ChatEntry: Sendable, Equatable {
-    public enum Role: String, Sendable, Equatable { case user, assistant, system, notice }
+    /// `notice`: a line of our own, never stored or sent. `unreadable`: a stored message that could
+    /// not be read back (a damaged row, a gap); shown, never sent, never written again, and it keeps
+    /// its stored position so later messages do not overwrite the ones after it.
+    public enum Role: String, Sendable, Equatable { case user, assistant, system, notice, unreadable }
     public var role: Role { didSet { touch() } }
     public var content: String { didSet { touch() } }
     public var thinking: String { didSet { touch() } }
@@ -31,6 +34,9 @@ public struct ChatEntry: Sendable, Equatable {
         self.thinking = thinking
         self.metrics = metrics
     }
+
+    /// Whether the store keeps this entry (and counts it for positions).
+    public var isStored: Bool { role != .notice }
 
     // `didSet` without `oldValue` keeps `content += token` in place (no copy of the text).
     private mutating func touch() { revision = Self.nextRevision() }
@@ -131,11 +137,13 @@ public struct ChatPane: Sendable, Equatable {
             switch entry.role {
             case .user:
                 var message = ChatMessage.user(entry.content)
-                if !entry.images.isEmpty { message.images = entry.images.map(\.base64) }
+                // An image whose bytes were not kept is left out: Ollama refuses an empty one.
+                let images = entry.images.map(\.base64).filter { !$0.isEmpty }
+                if !images.isEmpty { message.images = images }
                 return message
             case .assistant: return entry.content.isEmpty ? nil : .assistant(entry.content)
             case .system: return .system(entry.content)
-            case .notice: return nil
+            case .notice, .unreadable: return nil
             }
         }
     }
@@ -150,7 +158,7 @@ public struct EmbeddedInput: Sendable, Equatable {
 extension ChatPane {
     /// The stored position of the entry at `index`: notices are not stored, so they do not count.
     public func storedPosition(of index: Int) -> Int {
-        entries[..<index].filter { $0.role != .notice }.count
+        entries[..<index].filter(\.isStored).count
     }
 
     /// Opens a saved session in this pane.
@@ -161,6 +169,15 @@ extension ChatPane {
         system = record.system
         options = record.options
         entries = record.entries
+        let lostImages = record.entries.reduce(0) { $0 + $1.images.filter(\.base64.isEmpty).count }
+        if lostImages > 0 {
+            let what = lostImages == 1 ? "1 image of this chat was" : "\(lostImages) images of this chat were"
+            entries.append(ChatEntry(role: .notice, content: "\(what) saved without its data (an older version): not sent again"))
+        }
+        let unreadable = record.entries.filter { $0.role == .unreadable }.count
+        if unreadable > 0 {
+            entries.append(ChatEntry(role: .notice, content: "\(unreadable) saved message(s) could not be read and are left out of the conversation"))
+        }
         status = .idle
         scrollBack = 0
         jumpToEntry = nil

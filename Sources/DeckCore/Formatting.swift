@@ -22,7 +22,24 @@ public enum Format {
 
     /// A rate such as `48 MB/s`.
     public static func rate(_ bytesPerSecond: Double) -> String {
-        bytes(Int64(bytesPerSecond.isFinite ? bytesPerSecond : 0)) + "/s"
+        bytes(clampedInt64(bytesPerSecond)) + "/s"
+    }
+
+    /// A double as an Int64, clamped to 0…Int64.max (NaN is 0): server numbers never trap.
+    public static func clampedInt64(_ value: Double) -> Int64 {
+        guard value.isFinite, value > 0 else { return 0 }
+        return value >= 9.2e18 ? Int64.max : Int64(value)
+    }
+
+    /// Adds without trapping: a sum past Int64.max stays at Int64.max.
+    public static func saturatingSum<S: Sequence>(_ values: S) -> Int64 where S.Element == Int64 {
+        var total: Int64 = 0
+        for value in values {
+            let (sum, overflow) = total.addingReportingOverflow(max(0, value))
+            if overflow { return Int64.max }
+            total = sum
+        }
+        return total
     }
 
     static func oneDecimal(_ value: Double) -> String {
@@ -57,8 +74,8 @@ public enum Format {
     /// A duration in seconds as the pull ETA shows it: `59s`, `1h5m`, `99h+`.
     public static func eta(seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "" }
+        if seconds >= 100 * 3600 { return "99h+" }
         let total = Int(seconds.rounded())
-        if total >= 100 * 3600 { return "99h+" }
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m\(total % 60)s" }
         return "\(total / 3600)h\(total % 3600 / 60)m"

@@ -33,6 +33,8 @@ public enum Msg: Sendable, Equatable {
     case searchFinished(query: String, Result<[SearchHit], ChatInputError>)
     /// The chat store failed (corrupt, locked, read-only, full disk): chats go on without history.
     case storeFailed(String)
+    /// The store works again after failing: the open chats are written again whole.
+    case storeRecovered
     /// `/export` finished.
     case exported(path: String, error: String?)
     /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.

@@ -32,16 +32,16 @@ public struct PullJob: Sendable, Equatable, Identifiable {
                 let firstValue = sampleValues.first, let lastValue = sampleValues.last
             else { return 0 }
             let seconds = (lastTime - firstTime).rounded()
-            if sampleTimes.count >= 2, seconds >= 1 { return Double(lastValue - firstValue) / seconds }
+            if sampleTimes.count >= 2, seconds >= 1 { return (Double(lastValue) - Double(firstValue)) / seconds }
             let elapsed = lastTime.rounded()
-            return elapsed >= 1 ? Double(lastValue - initial) / elapsed : 0
+            return elapsed >= 1 ? (Double(lastValue) - Double(initial)) / elapsed : 0
         }
 
         /// Seconds left at the current rate, nil when unknown or done.
         public var etaSeconds: Double? {
             let rate = self.rate
             guard rate > 0, !isComplete else { return nil }
-            return Double(total - completed) / rate
+            return (Double(total) - Double(completed)) / rate
         }
 
         mutating func sample(now: Date) {
@@ -97,8 +97,8 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     public var isActive: Bool { phase != .done && phase != .failed && phase != .cancelled }
 
     /// Sum of the layer totals seen so far (grows as layers start).
-    public var totalBytes: Int64 { layers.reduce(0) { $0 + $1.total } }
-    public var completedBytes: Int64 { layers.reduce(0) { $0 + min($1.completed, $1.total) } }
+    public var totalBytes: Int64 { Format.saturatingSum(layers.lazy.map(\.total)) }
+    public var completedBytes: Int64 { Format.saturatingSum(layers.lazy.map { min($0.completed, $0.total) }) }
 
     /// 0…1 over the layers seen; 1 once verifying or done.
     public var fraction: Double {
@@ -111,17 +111,17 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     public var rate: Double {
         guard let first = samples.first, let last = samples.last else { return 0 }
         let seconds = last.0.timeIntervalSince(first.0).rounded()
-        if samples.count >= 2, seconds >= 1 { return Double(last.1 - first.1) / seconds }
+        if samples.count >= 2, seconds >= 1 { return (Double(last.1) - Double(first.1)) / seconds }
         let elapsed = last.0.timeIntervalSince(startedAt).rounded()
-        let initial = layers.reduce(Int64(0)) { $0 + $1.initial }
-        return elapsed >= 1 ? Double(last.1 - initial) / elapsed : 0
+        let initial = Format.saturatingSum(layers.lazy.map(\.initial))
+        return elapsed >= 1 ? (Double(last.1) - Double(initial)) / elapsed : 0
     }
 
     /// Seconds left at the current rate, nil when unknown.
     public var etaSeconds: Double? {
         let rate = self.rate
         guard rate > 0, phase == .downloading else { return nil }
-        return Double(totalBytes - completedBytes) / rate
+        return (Double(totalBytes) - Double(completedBytes)) / rate
     }
 
     /// Folds one progress line in.
@@ -149,8 +149,9 @@ public struct PullJob: Sendable, Equatable, Identifiable {
         }
         guard let digest = line.digest else { return }
         phase = .downloading
-        let total = line.total ?? 0
-        let completed = line.completed ?? 0
+        // A server may send anything: negative numbers count as 0, and done never exceeds the total.
+        let total = max(0, line.total ?? 0)
+        let completed = max(0, line.completed ?? 0)
         if let index = layers.firstIndex(where: { $0.digest == digest }) {
             layers[index].total = max(layers[index].total, total)
             layers[index].completed = max(layers[index].completed, completed)

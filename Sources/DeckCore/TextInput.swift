@@ -7,15 +7,35 @@ public struct TextInput: Sendable, Equatable {
     /// Cursor position in characters from the start.
     public private(set) var cursor: Int = 0
 
+    /// Prefilled text offered whole: the first typed character (or paste) replaces it, Backspace
+    /// or Delete clears it, and a movement key keeps it for editing.
+    public private(set) var isSelected = false
+
     public init(_ text: String = "") {
         self.text = text
         self.cursor = text.count
+    }
+
+    /// A field prefilled with `text`, selected, so typing replaces it.
+    public init(selecting text: String) {
+        self.init(text)
+        isSelected = !text.isEmpty
     }
 
     public var isEmpty: Bool { text.isEmpty }
 
     /// Applies an editing key; returns false when the key is not an editing key.
     public mutating func handle(_ key: Key) -> Bool {
+        if isSelected {
+            isSelected = false
+            switch key {
+            case .character, .paste: clear()
+            case .backspace, .delete:
+                clear()
+                return true
+            default: break
+            }
+        }
         switch key {
         case .character(let character):
             insert(String(character))
@@ -56,6 +76,7 @@ public struct TextInput: Sendable, Equatable {
     public mutating func clear() {
         text = ""
         cursor = 0
+        isSelected = false
     }
 
     mutating func deleteWordBackward() {

@@ -125,14 +125,7 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         state.chat.model = model
         addNotice(&state, index: index, "— now chatting with \(model) —")
     case .clear:
-        guard !state.chat.isStreaming else { return [] }
-        state.chat.entries.removeAll()
-        state.chat.embeddings.removeAll()
-        state.chat.status = .idle
-        // The old session stays saved; the next message starts a new one.
-        state.chat.sessionKey = nil
-        state.chat.sessionTitle = nil
-        return [.saveOpenPanes(state.chats.compactMap(\.sessionKey))]
+        return clearChat(&state, index: index)
     case .save:
         addNotice(&state, index: index, state.chat.sessionKey == nil
             ? "nothing to save yet: the chat is saved as you go from its first message"
@@ -143,6 +136,26 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         addNotice(&state, index: index, ChatCommand.helpText)
     }
     return []
+}
+
+/// ^L and `/clear`: an empty transcript that the next message saves as a new chat. The old chat
+/// stays saved whole (its key is never written again from this pane).
+func clearChat(_ state: inout AppState, index: Int) -> [Effect] {
+    guard !state.chats[index].isStreaming else {
+        addNotice(&state, index: index, "a reply is still streaming: Esc stops it, then clear")
+        return []
+    }
+    let hadSession = state.chats[index].sessionKey != nil
+    state.chats[index].entries.removeAll()
+    state.chats[index].embeddings.removeAll()
+    state.chats[index].status = .idle
+    state.chats[index].scrollBack = 0
+    state.chats[index].jumpToEntry = nil
+    state.chats[index].sessionKey = nil
+    state.chats[index].sessionTitle = nil
+    guard hadSession else { return [] }
+    addNotice(&state, index: index, "cleared — the earlier chat stays saved (^S); your next message starts a new one")
+    return [.saveOpenPanes(state.chats.compactMap(\.sessionKey))]
 }
 
 func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
@@ -396,6 +409,8 @@ public func transcriptMarkdown(_ pane: ChatPane) -> String {
             if let metrics = entry.metrics, let rate = metrics.evalRate {
                 out += "_\(metrics.evalCount) tokens · \(Format.tokensPerSecond(rate))_\n\n"
             }
+        case .unreadable:
+            out += "_(\(entry.content))_\n\n"
         case .notice, .system:
             continue
         }

@@ -63,6 +63,13 @@ func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -
         }
         state.marked.removeAll()
         return candidates.map { .modelOperation(.delete($0.name)) }
+    case .confirmReplace(let operation, _):
+        state.overlay = nil
+        guard key == .character("y") || key == .character("Y") else {
+            setNotice(&state, "nothing replaced")
+            return []
+        }
+        return [.modelOperation(operation)]
     case .confirmPush(let model):
         state.overlay = nil
         guard key == .character("y") || key == .character("Y") else { return [] }
@@ -161,10 +168,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         .newline, .copyReply, .copyCode, .sessions:
         return performChatAction(&state, action)
     case .clearChat:
-        if state.chat.isStreaming { return [] }
-        state.chat.entries.removeAll()
-        state.chat.status = .idle
-        state.chat.scrollBack = 0
+        return clearChat(&state, index: state.activeChat)
     }
     return []
 }
@@ -242,6 +246,13 @@ public enum ModelNameCheck {
             return "a model name starts with a letter or digit"
         }
         return nil
+    }
+
+    /// The name as Ollama compares names: lower-cased, with `:latest` when no tag is given.
+    public static func canonical(_ name: String) -> String {
+        let lower = name.lowercased()
+        let last = lower.split(separator: "/").last ?? Substring(lower)
+        return last.contains(":") ? lower : lower + ":latest"
     }
 }
 

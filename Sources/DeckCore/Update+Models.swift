@@ -32,8 +32,8 @@ func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         state.overlay = .confirmDelete(candidates)
     case .copy: state.overlay = .prompt(Prompt(purpose: .copy, model: model))
-    case .rename: state.overlay = .prompt(Prompt(purpose: .rename, model: model, input: TextInput(model)))
-    case .keepAlive: state.overlay = .prompt(Prompt(purpose: .keepAlive, model: model, input: TextInput("30m")))
+    case .rename: state.overlay = .prompt(Prompt(purpose: .rename, model: model, input: TextInput(selecting: model)))
+    case .keepAlive: state.overlay = .prompt(Prompt(purpose: .keepAlive, model: model, input: TextInput(selecting: "30m")))
     case .details:
         state.overlay = .details(DetailsState(model: model))
         return [.fetchDetails(model)]
@@ -48,6 +48,13 @@ func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     default: break
     }
     return []
+}
+
+/// The installed model a name refers to, as Ollama resolves names: no tag means `:latest`, and
+/// case does not matter.
+func installedModel(_ state: AppState, named name: String) -> InstalledModel? {
+    let wanted = ModelNameCheck.canonical(name)
+    return state.models.first { ModelNameCheck.canonical($0.name) == wanted }
 }
 
 func handlePromptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) -> [Effect] {
@@ -70,10 +77,17 @@ func handlePromptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) -> [
                 state.overlay = .prompt(prompt)
                 return []
             }
-            state.overlay = nil
-            return [.modelOperation(prompt.purpose == .copy
+            let operation: ModelOperation = prompt.purpose == .copy
                 ? .copy(source: prompt.model, destination: text)
-                : .rename(source: prompt.model, destination: text))]
+                : .rename(source: prompt.model, destination: text)
+            if let existing = installedModel(state, named: text) {
+                // Never replace a model without asking: default No.
+                state.overlay = .confirmReplace(operation, existing: DeleteCandidate(
+                    name: existing.name, size: existing.size, loaded: state.running.contains { $0.name == existing.name }))
+                return []
+            }
+            state.overlay = nil
+            return [.modelOperation(operation)]
         case .keepAlive:
             guard let keepAlive = KeepAlive.parse(text) else {
                 prompt.error = "not a duration: try 5m, 1h, 90s, forever or 0"

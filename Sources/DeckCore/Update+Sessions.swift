@@ -27,7 +27,9 @@ func sessionEffects(_ state: inout AppState, index: Int) -> [Effect] {
     var pane = state.chats[index]
     var effects: [Effect] = []
     if pane.sessionKey == nil {
-        pane.sessionKey = "s\(Int64(state.now.timeIntervalSince1970 * 1000))-\(pane.id)"
+        // The salt (random per run) keeps keys apart even if the clock was set back since an
+        // earlier run: a new chat never writes into an old one.
+        pane.sessionKey = "s\(Int64(state.now.timeIntervalSince1970 * 1000))-\(state.sessionKeySalt)\(pane.id)"
         let first = pane.entries.first { $0.role == .user }?.content ?? "chat"
         pane.sessionTitle = DisplayWidth.truncate(first.replacingNewlinesWithSpaces(), toWidth: 48, ellipsis: true)
         state.chats[index] = pane
@@ -42,7 +44,8 @@ func sessionEffects(_ state: inout AppState, index: Int) -> [Effect] {
 /// The effect that saves entry `entryIndex` of pane `index`.
 func entryEffect(_ state: AppState, index: Int, entryIndex: Int, complete: Bool) -> Effect? {
     let pane = state.chats[index]
-    guard let key = pane.sessionKey, entryIndex < pane.entries.count, pane.entries[entryIndex].role != .notice else { return nil }
+    guard let key = pane.sessionKey, entryIndex < pane.entries.count, pane.entries[entryIndex].isStored,
+        pane.entries[entryIndex].role != .unreadable else { return nil }
     return .saveEntry(session: key, position: pane.storedPosition(of: entryIndex), entry: pane.entries[entryIndex], complete: complete)
 }
 
@@ -79,12 +82,9 @@ func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ k
         list.confirmingDelete = false
         guard key == .character("y") || key == .character("Y"), let sessions = list.sessions, list.selected < sessions.count
         else { return [] }
-        let doomed = sessions[list.selected].key
-        for index in state.chats.indices where state.chats[index].sessionKey == doomed {
-            state.chats[index].sessionKey = nil
-            state.chats[index].sessionTitle = nil
-        }
-        return [.deleteSession(doomed), .listSessions]
+        let doomed = sessions[list.selected]
+        let effects = closePanes(&state, showing: doomed)
+        return effects + [.deleteSession(doomed.key), .listSessions]
     }
     if list.isSearching {
         switch key {
@@ -121,7 +121,7 @@ func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ k
         list.isSearching = true
     case .character("r"):
         guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
-        list.renaming = TextInput(sessions[list.selected].title)
+        list.renaming = TextInput(selecting: sessions[list.selected].title)
     case .character("D"), .delete:
         guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
         list.confirmingDelete = true
@@ -176,9 +176,41 @@ func sessionMessage(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
     case .storeFailed(let reason):
         setNotice(&state, "chat history unavailable: \(reason) — chats go on without it")
+    case .storeRecovered:
+        // Writes may have failed meanwhile: write every open chat again, whole.
+        setNotice(&state, "chat history is saved again")
+        var effects: [Effect] = []
+        for index in state.chats.indices where state.chats[index].sessionKey != nil {
+            effects += sessionEffects(&state, index: index)
+            for entryIndex in state.chats[index].entries.indices {
+                let complete = !(state.chats[index].isStreaming && entryIndex == state.chats[index].entries.count - 1)
+                if let save = entryEffect(state, index: index, entryIndex: entryIndex, complete: complete) { effects.append(save) }
+            }
+        }
+        return effects
     default: break
     }
     return []
+}
+
+/// Closes every pane showing a saved chat that is being deleted (stopping its reply first), so
+/// nothing is written under the deleted key again; says which panes closed.
+func closePanes(_ state: inout AppState, showing session: SessionSummary) -> [Effect] {
+    let doomed = state.chats.indices.filter { state.chats[$0].sessionKey == session.key }
+    guard !doomed.isEmpty else { return [] }
+    let activeID = state.chat.id
+    var effects: [Effect] = doomed.compactMap { state.chats[$0].streamEffect.map { .cancel($0) } }
+    let model = state.chats[doomed[0]].model
+    state.chats.removeAll { $0.sessionKey == session.key }
+    if state.chats.isEmpty {
+        state.chats = [ChatPane(id: state.nextChatID, model: model)]
+        state.nextChatID += 1
+    }
+    state.activeChat = state.chatIndex(id: activeID) ?? min(state.activeChat, state.chats.count - 1)
+    let panes = doomed.count == 1 ? "its pane" : "its \(doomed.count) panes"
+    setNotice(&state, "deleted “\(session.title)” and closed \(panes)")
+    effects.append(.saveOpenPanes(state.chats.compactMap(\.sessionKey)))
+    return effects
 }
 
 /// Builds the initial panes from the sessions that were open when the app last ran.

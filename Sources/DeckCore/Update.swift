@@ -105,7 +105,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .embedded(let pane, let text, let result):
         return embedded(&state, pane: pane, text: text, result)
-    case .sessionsListed, .searchFinished, .sessionOpened, .storeFailed:
+    case .sessionsListed, .searchFinished, .sessionOpened, .storeFailed, .storeRecovered:
         return sessionMessage(&state, msg)
     case .exported(let path, let error):
         setNotice(&state, error.map { "export failed: \($0)" } ?? "exported to \(path)")

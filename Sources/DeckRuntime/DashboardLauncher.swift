@@ -72,18 +72,31 @@ public enum DashboardLauncher {
         let client = OllamaClient(configuration: configuration)
 
         let inbox = Inbox()
-        let (store, storeProblem) = openStore(options)
+        let (store, openProblem) = openStore(options)
         let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
         var state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
             canOfferDemo: demoServer == nil)
         state.utcOffsetSeconds = localUTCOffset()
         state.stallSeconds = options.stallSeconds
+        state.sessionKeySalt = String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-"
         if let notice {
             state.notice = notice
             state.noticeAt = state.now
         }
-        if let store, let records = try? store.openSessions() { restoreSessions(&state, records) }
+        var storeProblem = openProblem
+        if let store {
+            do {
+                let (records, problems) = try store.openSessions()
+                restoreSessions(&state, records)
+                if let first = problems.first {
+                    state.notice = problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more)"
+                    state.noticeAt = state.now
+                }
+            } catch {
+                storeProblem = "the open chats could not be read back: \(StoreFailure.explain(error))"
+            }
+        }
         if let storeProblem {
             state.notice = "chat history unavailable: \(storeProblem) — chats go on without it"
             state.noticeAt = state.now
@@ -109,7 +122,7 @@ public enum DashboardLauncher {
             return nil
         }
 
-        if terminalFailure == nil { runner.flushStore() }
+        if terminalFailure == nil { await runner.flushStore() }
         signals.stop()
         await runner.shutdown()
         await demoServer?.stop()

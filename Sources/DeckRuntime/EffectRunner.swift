@@ -18,10 +18,8 @@ public final class EffectRunner: Sendable {
     private let tasks = Mutex<[EffectID: Task<Void, Never>]>([:])
     private let demo = Mutex<SimServer?>(nil)
     private let demoConfiguration: SimConfiguration
-    /// The chat store, when it opened; nil runs without history.
-    private let store: ChatStore?
-    /// Store work runs here, one item at a time, in the order the effects were issued.
-    private let storeQueue = DispatchQueue(label: "ollama-deck.store")
+    /// The chat store's effects (ordered, coalesced, backing off when it fails).
+    private let storeEffects: StoreEffects
     /// The clock streamed replies and pulls read by once they have caught up with the server: the
     /// loop ticks it after each frame, so streams read right after frames are drawn and the process
     /// sleeps on one timer (the loop's), not one per stream.
@@ -34,28 +32,16 @@ public final class EffectRunner: Sendable {
         self.inbox = inbox
         self.client = Mutex(client)
         self.demoConfiguration = demoConfiguration
-        self.store = store
+        self.storeEffects = StoreEffects(store: store, inbox: inbox)
     }
 
-    /// Runs a store operation in order; a failure is reported once as a notice, never a crash.
-    private func withStore(_ body: @escaping @Sendable (ChatStore) throws -> Msg?) {
-        guard let store else { return }
-        let inbox = self.inbox
-        storeQueue.async {
-            do {
-                if let message = try body(store) { inbox.post(message) }
-            } catch {
-                inbox.post(.storeFailed(StoreFailure.explain(error)))
-            }
-        }
-    }
-
-    /// Waits for queued store writes (before exit).
-    public func flushStore() { storeQueue.sync {} }
+    /// Waits for queued store writes (before exit), without blocking a thread.
+    public func flushStore() async { await storeEffects.flush() }
 
     var currentClient: OllamaClient { client.withLock { $0 } }
 
     public func run(_ effect: Effect) {
+        if storeEffects.run(effect) { return }
         let client = currentClient
         let inbox = self.inbox
         let pacer = self.pacer
@@ -132,30 +118,9 @@ public final class EffectRunner: Sendable {
             }
         case .copyToClipboard:
             break  // the loop writes OSC 52 to the terminal itself
-        case .saveSession(let header):
-            withStore { try $0.save(header); return nil }
-        case .saveEntry(let session, let position, let entry, let complete):
-            withStore { try $0.save(entry, session: session, position: position, complete: complete); return nil }
-        case .truncateSession(let session, let position):
-            withStore { try $0.truncate(session: session, from: position); return nil }
-        case .saveOpenPanes(let keys):
-            withStore { try $0.setOpenSessions(keys); return nil }
-        case .listSessions:
-            if store == nil { inbox.post(.sessionsListed(.failure(ChatInputError("chat history is unavailable")))) }
-            withStore { .sessionsListed(.success(try $0.sessions())) }
-        case .openSession(let key, let pane, let jumpTo):
-            withStore { store in
-                guard let record = try store.session(key) else {
-                    return .sessionOpened(pane: pane, .failure(ChatInputError("that chat no longer exists")), jumpTo: nil)
-                }
-                return .sessionOpened(pane: pane, .success(record), jumpTo: jumpTo)
-            }
-        case .deleteSession(let key):
-            withStore { try $0.delete(session: key); return nil }
-        case .renameSession(let key, let title):
-            withStore { try $0.rename(session: key, to: title); return nil }
-        case .searchSessions(let query):
-            withStore { .searchFinished(query: query, .success(try $0.search(query))) }
+        case .saveSession, .saveEntry, .truncateSession, .saveOpenPanes, .listSessions, .openSession, .deleteSession,
+            .renameSession, .searchSessions:
+            break  // StoreEffects ran it
         case .cancel(let id):
             tasks.withLock { $0[id] }?.cancel()
         case .startDemo:

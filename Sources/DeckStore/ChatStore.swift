@@ -1,3 +1,4 @@
+import Crypto
 import DeckCore
 import Foundation
 import GRDB
@@ -82,7 +83,16 @@ public final class ChatStore: Sendable {
                 END;
                 """)
         }
+        // Images are kept, content-addressed: a chat reopened after a restart sends them again.
+        migrator.registerMigration("v3: images kept by digest") { db in
+            try db.execute(sql: "CREATE TABLE image (digest TEXT PRIMARY KEY, base64 TEXT NOT NULL)")
+        }
         return migrator
+    }
+
+    /// The SHA-256 of an image's base64 text, as its key in the `image` table.
+    static func digest(ofBase64 base64: String) -> String {
+        "sha256:" + SHA256.hash(data: Data(base64.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static let encoder = JSONEncoder()
@@ -108,8 +118,17 @@ public final class ChatStore: Sendable {
 
     /// Writes one entry at its position (insert or replace), with whether it is complete.
     public func save(_ entry: ChatEntry, session: String, position: Int, complete: Bool) throws {
-        let images = entry.images.map { StoredImage(name: $0.name, byteCount: $0.byteCount, width: $0.width, height: $0.height, format: $0.format) }
+        let kept = entry.images.map { image in (image, image.base64.isEmpty ? nil : Self.digest(ofBase64: image.base64)) }
+        let images = kept.map { image, digest in
+            StoredImage(name: image.name, byteCount: image.byteCount, width: image.width, height: image.height,
+                        format: image.format, digest: digest)
+        }
         try queue.write { db in
+            for (image, digest) in kept {
+                guard let digest else { continue }
+                try db.execute(sql: "INSERT INTO image (digest, base64) VALUES (?, ?) ON CONFLICT(digest) DO NOTHING",
+                               arguments: [digest, image.base64])
+            }
             try db.execute(
                 sql: """
                     INSERT INTO message (session_key, position, role, content, thinking, images, metrics, interruption, ttft, complete)
@@ -127,43 +146,78 @@ public final class ChatStore: Sendable {
     public func truncate(session: String, from position: Int) throws {
         try queue.write { db in
             try db.execute(sql: "DELETE FROM message WHERE session_key = ? AND position >= ?", arguments: [session, position])
+            try Self.deleteUnusedImages(db)
         }
     }
 
+    /// Every saved session, newest first. A damaged header row is left out of the list (it cannot
+    /// be opened) rather than failing the whole list.
     public func sessions() throws -> [SessionSummary] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.key, s.title, s.model, s.updated_at, (SELECT COUNT(*) FROM message m WHERE m.session_key = s.key) AS n
                 FROM session s ORDER BY s.updated_at DESC
-                """).map(Self.summary)
+                """).compactMap { try? Self.summary($0) }
         }
     }
 
-    static func summary(_ row: Row) -> SessionSummary {
-        SessionSummary(key: row["key"], title: row["title"], model: row["model"],
-                       updatedAt: Date(timeIntervalSince1970: row["updated_at"]), messageCount: row["n"] ?? 0)
+    static func summary(_ row: Row) throws -> SessionSummary {
+        let key: String = try row.decode(forColumn: "key")
+        let title: String? = try? row.decode(forColumn: "title")
+        let model: String? = try? row.decode(forColumn: "model")
+        let updated: Double? = try? row.decode(forColumn: "updated_at")
+        let count: Int? = try? row.decode(forColumn: "n")
+        return SessionSummary(key: key, title: title ?? "(untitled)", model: model,
+                              updatedAt: Date(timeIntervalSince1970: updated ?? 0), messageCount: count ?? 0)
     }
 
+    /// A whole session, or nil when there is none with this key. Messages that cannot be read (a
+    /// damaged row) and gaps between stored positions come back as `unreadable` entries, so the
+    /// entries after them keep the positions they have in the store.
     public func session(_ key: String) throws -> SessionRecord? {
         try queue.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.*, (SELECT COUNT(*) FROM message m WHERE m.session_key = s.key) AS n FROM session s WHERE key = ?
                 """, arguments: [key]) else { return nil }
-            let options = (try? Self.decoder.decode([String: JSONValue].self, from: Data((row["options"] as String).utf8))) ?? [:]
-            let entries = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE session_key = ? ORDER BY position", arguments: [key])
-                .map(Self.entry)
-            return SessionRecord(summary: Self.summary(row), system: row["system"], options: options, entries: entries)
+            let optionsText: String? = try? row.decode(forColumn: "options")
+            let options = optionsText.flatMap { try? Self.decoder.decode([String: JSONValue].self, from: Data($0.utf8)) } ?? [:]
+            let system: String? = try? row.decode(forColumn: "system")
+            var entries: [ChatEntry] = []
+            let messages = try Row.fetchAll(db, sql: "SELECT * FROM message WHERE session_key = ? ORDER BY position", arguments: [key])
+            for message in messages {
+                guard let position: Int = try? message.decode(forColumn: "position"), position >= entries.count else { continue }
+                while entries.count < position {
+                    entries.append(ChatEntry(role: .unreadable, content: "a saved message is missing here"))
+                }
+                entries.append((try? Self.entry(message, db: db))
+                    ?? ChatEntry(role: .unreadable, content: "a saved message could not be read (damaged row)"))
+            }
+            return SessionRecord(summary: try Self.summary(row), system: system, options: options, entries: entries)
         }
     }
 
-    static func entry(_ row: Row) -> ChatEntry {
-        var entry = ChatEntry(role: ChatEntry.Role(rawValue: row["role"]) ?? .notice, content: row["content"], thinking: row["thinking"])
-        if let metrics: String = row["metrics"] { entry.metrics = try? decoder.decode(GenerationMetrics.self, from: Data(metrics.utf8)) }
-        entry.interruption = row["interruption"]
-        entry.timeToFirstToken = row["ttft"]
-        let stored = (try? decoder.decode([StoredImage].self, from: Data((row["images"] as String).utf8))) ?? []
-        entry.images = stored.map { AttachedImage(name: $0.name, byteCount: $0.byteCount, width: $0.width, height: $0.height, format: $0.format, base64: "") }
-        let complete: Bool = row["complete"]
+    static func entry(_ row: Row, db: Database) throws -> ChatEntry {
+        let roleText: String = try row.decode(forColumn: "role")
+        guard let role = ChatEntry.Role(rawValue: roleText), role != .notice, role != .unreadable else {
+            return ChatEntry(role: .unreadable, content: "a saved message has an unknown role '\(roleText)'")
+        }
+        var entry = ChatEntry(role: role, content: try row.decode(forColumn: "content"),
+                              thinking: (try? row.decode(String.self, forColumn: "thinking")) ?? "")
+        if let metrics: String = try? row.decode(forColumn: "metrics") {
+            entry.metrics = try? decoder.decode(GenerationMetrics.self, from: Data(metrics.utf8))
+        }
+        entry.interruption = try? row.decode(forColumn: "interruption")
+        entry.timeToFirstToken = try? row.decode(forColumn: "ttft")
+        let imagesText: String? = try? row.decode(forColumn: "images")
+        let stored = imagesText.flatMap { try? decoder.decode([StoredImage].self, from: Data($0.utf8)) } ?? []
+        entry.images = try stored.map { image in
+            let base64 = try image.digest.flatMap {
+                try String.fetchOne(db, sql: "SELECT base64 FROM image WHERE digest = ?", arguments: [$0])
+            } ?? ""
+            return AttachedImage(name: image.name, byteCount: image.byteCount, width: image.width, height: image.height,
+                                 format: image.format, base64: base64)
+        }
+        let complete: Bool = (try? row.decode(forColumn: "complete")) ?? false
         if !complete, entry.role == .assistant, entry.interruption == nil { entry.interruption = "interrupted (the app stopped)" }
         return entry
     }
@@ -173,7 +227,17 @@ public final class ChatStore: Sendable {
             try db.execute(sql: "DELETE FROM message WHERE session_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM open_pane WHERE session_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key])
+            try Self.deleteUnusedImages(db)
         }
+    }
+
+    /// Drops kept images that no stored message names any more.
+    static func deleteUnusedImages(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM image WHERE digest NOT IN (
+                SELECT json_extract(i.value, '$.digest') FROM message m, json_each(m.images) i
+                WHERE json_valid(m.images) AND json_extract(i.value, '$.digest') IS NOT NULL)
+            """)
     }
 
     public func rename(session key: String, to title: String) throws {
@@ -192,9 +256,20 @@ public final class ChatStore: Sendable {
         }
     }
 
-    public func openSessions() throws -> [SessionRecord] {
+    /// The sessions that were open in the panes, in order, and a reason for each one that could
+    /// not be opened (gone, or unreadable).
+    public func openSessions() throws -> (records: [SessionRecord], problems: [String]) {
         let keys = try queue.read { db in try String.fetchAll(db, sql: "SELECT session_key FROM open_pane ORDER BY slot") }
-        return try keys.compactMap { try session($0) }
+        var records: [SessionRecord] = []
+        var problems: [String] = []
+        for key in keys {
+            do {
+                if let record = try session(key) { records.append(record) } else { problems.append("a chat that was open no longer exists") }
+            } catch {
+                problems.append("a chat that was open could not be read: \(StoreFailure.explain(error))")
+            }
+        }
+        return (records, problems)
     }
 
     /// Full-text search over every message; queries under three characters fall back to LIKE
@@ -203,27 +278,58 @@ public final class ChatStore: Sendable {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return [] }
         return try queue.read { db in
-            let rows: [Row]
+            let pattern = "%" + trimmed.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            var rows: [Row]
             if trimmed.count >= 3 {
                 let phrase = "\"" + trimmed.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                // Finished messages through the index; replies still incomplete (streaming, or cut
+                // off by a crash) are not indexed, so they are scanned: there are few of them.
                 rows = try Row.fetchAll(db, sql: """
-                    SELECT m.session_key, s.title, m.position, m.content FROM message_fts f
-                    JOIN message m ON m.id = f.rowid JOIN session s ON s.key = m.session_key
-                    WHERE message_fts MATCH ? ORDER BY s.updated_at DESC, m.position LIMIT ?
-                    """, arguments: [phrase, limit])
+                    SELECT session_key, title, position, content FROM (
+                        SELECT m.session_key, s.title, m.position, m.content, s.updated_at FROM message_fts f
+                        JOIN message m ON m.id = f.rowid JOIN session s ON s.key = m.session_key
+                        WHERE message_fts MATCH ?
+                        UNION ALL
+                        SELECT m.session_key, s.title, m.position, m.content, s.updated_at FROM message m
+                        JOIN session s ON s.key = m.session_key
+                        WHERE NOT m.complete AND (m.content LIKE ? ESCAPE '\\' OR m.thinking LIKE ? ESCAPE '\\'))
+                    ORDER BY updated_at DESC, position LIMIT ?
+                    """, arguments: [phrase, pattern, pattern, limit])
             } else {
-                let pattern = "%" + trimmed.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
                 rows = try Row.fetchAll(db, sql: """
                     SELECT m.session_key, s.title, m.position, m.content FROM message m JOIN session s ON s.key = m.session_key
                     WHERE m.content LIKE ? ESCAPE '\\' OR m.thinking LIKE ? ESCAPE '\\'
                     ORDER BY s.updated_at DESC, m.position LIMIT ?
                     """, arguments: [pattern, pattern, limit])
             }
-            return rows.map { row in
-                SearchHit(sessionKey: row[0], sessionTitle: row[1], position: row[2],
-                          snippet: Self.snippet(row[3], around: trimmed))
+            // A damaged row is left out of the hits rather than failing the search.
+            return rows.compactMap { row in
+                guard let key: String = try? row.decode(forColumn: "session_key"),
+                    let position: Int = try? row.decode(forColumn: "position")
+                else { return nil }
+                let title: String = (try? row.decode(forColumn: "title")) ?? "(untitled)"
+                let content: String = (try? row.decode(forColumn: "content")) ?? ""
+                return SearchHit(sessionKey: key, sessionTitle: title, position: position,
+                                 snippet: Self.snippet(content, around: trimmed))
             }
         }
+    }
+
+    /// How many messages the full-text index holds that match `query` (for tests of what is indexed).
+    func indexedCount(matching query: String) throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message_fts WHERE message_fts MATCH ?", arguments: ["\"\(query)\""]) ?? 0
+        }
+    }
+
+    /// How many images the store keeps.
+    func keptImageCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM image") ?? 0 }
+    }
+
+    /// Runs raw SQL on the store's database (tests that damage it on purpose).
+    func withDatabase(_ body: (Database) throws -> Void) throws {
+        try queue.write { db in try body(db) }
     }
 
     static func snippet(_ text: String, around query: String) -> String {
@@ -235,11 +341,13 @@ public final class ChatStore: Sendable {
     }
 }
 
-/// An image as stored: its description only (the bytes were sent, not kept).
+/// An image as a message stores it: its description and the digest of its data in the `image`
+/// table (nil for images saved before images were kept).
 struct StoredImage: Codable {
     var name: String
     var byteCount: Int
     var width: Int?
     var height: Int?
     var format: String
+    var digest: String?
 }

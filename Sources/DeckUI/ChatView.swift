@@ -246,6 +246,8 @@ enum ChatView {
             }
         case .notice, .system:
             for line in TextWrap.wrap(entry.content, width: width) { lines.append(Line(text: line, style: Style(.dim))) }
+        case .unreadable:
+            for line in TextWrap.wrap("⚠ " + entry.content, width: width) { lines.append(Line(text: line, style: Style(.warning))) }
         case .assistant:
             if !entry.thinking.isEmpty {
                 if chat.thinkingCollapsed {
@@ -321,6 +323,17 @@ enum OverlayView {
             buffer.put("y delete   any other key keeps them (default No)", x: inner.x + 1, y: inner.maxY - 1,
                        style: Style(.dim), maxX: inner.maxX)
             return nil
+        case .confirmReplace(let operation, let existing):
+            let rect = centered(width: 64, height: 7, in: buffer.bounds)
+            let inner = buffer.drawBox(rect, title: "Replace \(existing.name)?", focused: true)
+            let verb = operation.verb == "rename" ? "Renaming" : "Copying"
+            buffer.put("\(verb) onto \(existing.name) replaces the model there:", x: inner.x + 1, y: inner.y, maxX: inner.maxX)
+            var line = "\(existing.name) (\(Format.bytes(existing.size)))"
+            if existing.loaded { line += " — loaded" }
+            buffer.put(line, x: inner.x + 1, y: inner.y + 1, style: Style(.warning, [.bold]), maxX: inner.maxX)
+            buffer.put("y replace   any other key keeps it (default No)", x: inner.x + 1, y: inner.y + 3,
+                       style: Style(.dim), maxX: inner.maxX)
+            return nil
         case .confirmPush(let model):
             let rect = centered(width: 60, height: 5, in: buffer.bounds)
             let inner = buffer.drawBox(rect, title: "Push to the registry?", focused: true)
@@ -372,7 +385,8 @@ enum OverlayView {
         if let renaming = list.renaming {
             let x = buffer.put("rename › ", x: footer.x + 1, y: footer.y, style: Style(.accent, [.bold]))
             let field = renaming.visible(width: footer.maxX - x - 1)
-            buffer.put(field.text, x: x, y: footer.y, style: Style(.userText), maxX: footer.maxX)
+            buffer.put(field.text, x: x, y: footer.y, style: renaming.isSelected ? Style(.userText, [.reverse]) : Style(.userText),
+                       maxX: footer.maxX)
             cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: footer.y)
         } else if list.confirmingDelete {
             buffer.put("Delete this chat? y deletes, any other key keeps it (default No)", x: footer.x + 1, y: footer.y,
@@ -399,7 +413,9 @@ enum OverlayView {
         buffer.put(hint, x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
         let x = buffer.put("› ", x: inner.x + 1, y: inner.y + 1, style: Style(.accent, [.bold]))
         let field = input.visible(width: inner.maxX - x - 1)
-        buffer.put(field.text, x: x, y: inner.y + 1, style: Style(.userText), maxX: inner.maxX)
+        // Selected prefilled text shows reversed: typing replaces it.
+        buffer.put(field.text, x: x, y: inner.y + 1, style: input.isSelected ? Style(.userText, [.reverse]) : Style(.userText),
+                   maxX: inner.maxX)
         if let error {
             buffer.put(error, x: inner.x + 1, y: inner.y + 2, style: Style(.error), maxX: inner.maxX)
         } else {

@@ -15,7 +15,7 @@ enum ModelsView {
 
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) -> DashboardView.Cursor? {
         let visible = state.visibleModels
-        let total = state.models.reduce(Int64(0)) { $0 + $1.size }
+        let total = Format.saturatingSum(state.models.lazy.map(\.size))
         var title = "1 Models (\(state.models.count) · \(Format.bytes(total)))"
         if visible.count != state.models.count { title = "1 Models (\(visible.count) of \(state.models.count) · \(Format.bytes(total)))" }
         if state.modelsStale { title += " stale" }

@@ -99,6 +99,32 @@ extension SimHandlers {
         }
     }
 
+    /// A vision model decodes each image: empty data or bytes that are no known image format are
+    /// refused, as the server's image decoder refuses them.
+    func checkImageFormats(_ body: SimRequestBody) throws {
+        var images: [JSONValue] = []
+        if let direct = try? body.array("images", goType: "[]api.ImageData") { images += direct }
+        if let messages = try? body.array("messages", goType: "[]api.Message") {
+            for case .object(let message) in messages {
+                if case .array(let attached)? = message["images"] { images += attached }
+            }
+        }
+        for case .string(let text) in images {
+            let bytes = Data(base64Encoded: text) ?? Data()
+            if !Self.isKnownImage(bytes) { throw SimRejection(status: 400, message: "unsupported image format") }
+        }
+    }
+
+    /// PNG, JPEG, GIF, WebP or BMP, by their first bytes.
+    static func isKnownImage(_ bytes: Data) -> Bool {
+        let head = Array(bytes.prefix(12))
+        func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && Array(head.prefix(magic.count)) == magic }
+        if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts(Array("GIF8".utf8)) || starts(Array("BM".utf8)) {
+            return true
+        }
+        return head.count >= 12 && starts(Array("RIFF".utf8)) && Array(head[8..<12]) == Array("WEBP".utf8)
+    }
+
     func plan(
         body: SimRequestBody, requestedName: String, model: SimModel, stream: Bool, keepAlive: Double, prompt: String,
         hasImages: Bool, verb: String
@@ -137,6 +163,7 @@ extension SimHandlers {
         if hasImages && !model.has("vision") {
             throw SimRejection(status: 500, message: "this model is missing data required for image input")
         }
+        if hasImages { try checkImageFormats(body) }
         var tokenLimit: Int?
         var contextLength: Int?
         if let options = try body.object("options", goType: "map[string]interface {}") {

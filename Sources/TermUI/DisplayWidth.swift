@@ -122,6 +122,21 @@ public enum DisplayWidth {
         return out
     }
 
+    /// Like ``sanitized(_:)`` but keeps line breaks and tabs: for printing a server's multi-line
+    /// text (a Modelfile, a template) to a terminal with no escape sequence getting through.
+    public static func sanitizedKeepingLines(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" || !isControl(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out.append(placeholder(for: scalar))
+            }
+        }
+        return out
+    }
+
     /// The longest prefix that fits in `maxWidth` cells; a wide character that would straddle the
     /// edge is left out, never split.
     public static func truncate(_ text: String, toWidth maxWidth: Int, ellipsis: Bool = false) -> String {

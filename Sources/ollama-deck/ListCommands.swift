@@ -2,6 +2,7 @@ import ArgumentParser
 import DeckCore
 import Foundation
 import OllamaKit
+import TermUI
 
 /// `ollama-deck list`: installed models, like `ollama ls`.
 struct ListCommand: AsyncParsableCommand {
@@ -61,12 +62,10 @@ struct ShowCommand: AsyncParsableCommand {
         try await withClient(server) { client in
             let show = try await client.show(model: model)
             if json { return try printJSON(show) }
-            if modelfile { printOut(show.modelfile); return }
-            if parameters { printOut(show.parameters + "\n"); return }
-            if template { printOut(show.template + "\n"); return }
-            if system { printOut(show.system + "\n"); return }
-            if license { printOut(show.license + "\n"); return }
-            printOut(ModelDescription.text(for: show, name: model))
+            // Server text goes to the terminal with its control characters made visible.
+            let part = modelfile ? show.modelfile : parameters ? show.parameters + "\n" : template ? show.template + "\n"
+                : system ? show.system + "\n" : license ? show.license + "\n" : ModelDescription.text(for: show, name: model)
+            printOut(DisplayWidth.sanitizedKeepingLines(part))
         }
     }
 }
@@ -78,6 +77,7 @@ struct CopyCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @Argument(help: "The model to copy.") var source: String
     @Argument(help: "The new name.") var destination: String
+    @Flag(name: [.customShort("f"), .long], help: "Replace the destination if a model of that name exists.") var force = false
 
     func validate() throws {
         if let problem = ModelNameCheck.problem(with: destination) { throw ValidationError("destination: \(problem)") }
@@ -85,6 +85,13 @@ struct CopyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withClient(server) { client in
+            if !force {
+                let wanted = ModelNameCheck.canonical(destination)
+                if let existing = try await client.listModels().first(where: { ModelNameCheck.canonical($0.name) == wanted }) {
+                    printError("'\(existing.name)' exists (\(Format.bytes(existing.size))); nothing copied. --force replaces it")
+                    throw ExitCode.failure
+                }
+            }
             try await client.copy(source: source, destination: destination)
             printOut("copied '\(source)' to '\(destination)'\n")
         }
@@ -95,5 +102,8 @@ struct CopyCommand: AsyncParsableCommand {
 func printJSON<Value: Encodable>(_ value: Value) throws {
     let encoder = OllamaJSON.makeEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    printOut(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    var text = String(decoding: try encoder.encode(value), as: UTF8.self)
+    // Foundation pretty-prints an empty array as "[", a blank line, "]".
+    if text.allSatisfy({ "[]\n ".contains($0) }) { text = "[]" }
+    printOut(text + "\n")
 }

@@ -22,7 +22,7 @@ struct PullCommand: AsyncParsableCommand {
         var failures = 0
         try await withClient(server) { client in
             for model in models {
-                let renderer = ProgressPrinter(model: model, live: stdoutIsTerminal)
+                let renderer = ProgressPrinter(model: model, live: stdoutIsTerminal, namesModel: models.count > 1)
                 do {
                     for try await line in try await client.pull(model: model) { renderer.apply(line) }
                     renderer.finish(error: nil)
@@ -45,9 +45,13 @@ final class ProgressPrinter {
     private var drawnLines = 0
     private var lastDraw = Date.distantPast
 
-    init(model: String, live: Bool) {
+    /// With several models, every line starts with the model's name.
+    private let prefix: String
+
+    init(model: String, live: Bool, namesModel: Bool = false) {
         self.job = PullJob(id: 0, model: model, now: Date())
         self.live = live
+        self.prefix = namesModel ? DisplayWidth.sanitized(model) + ": " : ""
     }
 
     func apply(_ line: ProgressResponse) {
@@ -60,7 +64,7 @@ final class ProgressPrinter {
             }
         } else if line.status != lastStatus {
             lastStatus = line.status
-            printOut(DisplayWidth.sanitized(line.status) + "\n")
+            printOut(prefix + DisplayWidth.sanitized(line.status) + "\n")
         }
     }
 
@@ -71,7 +75,7 @@ final class ProgressPrinter {
     private func draw() {
         var lines: [String] = []
         for layer in job.layers {
-            let percent = Int((layer.fraction * 100).rounded(.down))
+            let percent = Int((min(1, max(0, layer.fraction)) * 100).rounded(.down))
             var text = "pulling \(PullJob.shortDigest(layer.digest)): \(pad(percent))% " + bar(layer.fraction, width: 24)
             text += " \(Format.bytes(layer.completed))/\(Format.bytes(layer.total))"
             if !layer.isComplete, layer.rate > 0 { text += "  \(Format.rate(layer.rate))" }
@@ -80,7 +84,7 @@ final class ProgressPrinter {
         }
         if job.layers.isEmpty || job.phase != .downloading { lines.append(DisplayWidth.sanitized(job.statusText)) }
         var out = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
-        for line in lines { out += "\r\u{1B}[K" + line + "\n" }
+        for line in lines { out += "\r\u{1B}[K" + prefix + line + "\n" }
         printOut(out)
         drawnLines = lines.count
     }
@@ -88,7 +92,7 @@ final class ProgressPrinter {
     private func pad(_ value: Int) -> String { String(repeating: " ", count: max(0, 3 - String(value).count)) + String(value) }
 
     private func bar(_ fraction: Double, width: Int) -> String {
-        let full = Int((fraction * Double(width)).rounded(.down))
+        let full = min(width, max(0, Int((min(1, max(0, fraction.isFinite ? fraction : 0)) * Double(width)).rounded(.down))))
         return "▕" + String(repeating: "█", count: full) + String(repeating: " ", count: width - full) + "▏"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import DeckCore
 @testable import DeckStore
+@testable import DeckRuntime
 import GRDB
 import OllamaKit
 import Testing
@@ -40,6 +41,75 @@ struct ChatStoreTests {
         #expect(record.entries[1].interruption == nil)
     }
 
+    @Test("an image is kept by digest, once for two messages, sent again after reopening, and dropped with its last message")
+    func imagesKept() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "pics"))
+        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        var first = ChatEntry(role: .user, content: "what is this?")
+        first.images = [AttachedImage(name: "dot.png", byteCount: 68, width: 1, height: 1, format: "PNG", base64: png)]
+        try store.save(first, session: "s1", position: 0, complete: true)
+        var again = ChatEntry(role: .user, content: "and again?")
+        again.images = first.images
+        try store.save(again, session: "s1", position: 1, complete: true)
+        #expect(try store.keptImageCount() == 1)
+        let record = try #require(try ChatStore(path: store.path).session("s1"))
+        #expect(record.entries.map { $0.images.map(\.base64) } == [[png], [png]])
+        var pane = ChatPane(id: 1)
+        pane.load(record)
+        #expect(pane.requestMessages.filter { $0.role == "user" }.map(\.images) == [[png], [png]])
+        try store.truncate(session: "s1", from: 1)
+        #expect(try store.keptImageCount() == 1)
+        try store.delete(session: "s1")
+        #expect(try store.keptImageCount() == 0)
+    }
+
+    @Test("an image saved without its data (an older version) is never sent empty: left out, with a notice")
+    func imageWithoutData() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "old"))
+        try store.withDatabase { db in
+            try db.execute(sql: """
+                INSERT INTO message (session_key, position, role, content, thinking, images, complete) VALUES
+                ('s1', 0, 'user', 'look', '', '[{"name":"a.png","byteCount":9,"format":"PNG"}]', 1)
+                """)
+        }
+        let record = try #require(try store.session("s1"))
+        var pane = ChatPane(id: 1)
+        pane.load(record)
+        let sent = pane.requestMessages.filter { $0.role == "user" }
+        #expect(sent.count == 1)
+        #expect(sent[0].images == nil)
+        #expect(pane.entries.contains { $0.role == .notice && $0.content.contains("saved without its data") })
+    }
+
+    @Test("damaged rows and gaps come back as unreadable entries that keep later positions; the list skips a damaged header")
+    func damagedRows() throws {
+        let store = try freshStore()
+        try store.save(header("s1", "ok"))
+        try store.withDatabase { db in
+            try db.execute(sql: """
+                INSERT INTO message (session_key, position, role, content, thinking, complete) VALUES
+                ('s1', 0, 'user', 'first', '', 1),
+                ('s1', 1, 'assistant', CAST(x'ff' AS BLOB), '', 1),
+                ('s1', 3, 'wizard', 'odd role', '', 1),
+                ('s1', 4, 'user', 'last', '', 1)
+                """)
+            // A header whose key is not text: the list leaves it out instead of failing.
+            try db.execute(sql: "INSERT INTO session (key, title, updated_at) VALUES (x'00ff', 't', 0)")
+        }
+        let record = try #require(try store.session("s1"))
+        #expect(record.entries.map(\.role) == [.user, .unreadable, .unreadable, .unreadable, .user])
+        #expect(record.entries.last?.content == "last")
+        var pane = ChatPane(id: 1)
+        pane.load(record)
+        #expect(pane.requestMessages.filter { $0.role != "system" }.map(\.content) == ["first", "last"])
+        // A message added now is stored after the last one, never over it.
+        pane.entries.append(ChatEntry(role: .user, content: "new"))
+        #expect(pane.storedPosition(of: pane.entries.count - 1) == 5)
+        #expect(try store.sessions().map(\.key) == ["s1"])
+    }
+
     @Test("an incomplete reply (the process died) comes back marked interrupted")
     func partialReply() throws {
         let store = try freshStore()
@@ -72,8 +142,11 @@ struct ChatStoreTests {
         try store.save(header("s1", "x"))
         try store.save(ChatEntry(role: .assistant, content: "Rayleigh scat"), session: "s1", position: 0, complete: false)
         try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, half"), session: "s1", position: 0, complete: false)
-        #expect(try store.search("rayleigh").isEmpty)  // still streaming: stored, not indexed
+        // Still streaming: stored, not indexed, and found all the same (incomplete replies are scanned).
+        #expect(try store.indexedCount(matching: "rayleigh") == 0)
+        #expect(try store.search("rayleigh").map(\.snippet) == ["Rayleigh scattering, half"])
         try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, whole"), session: "s1", position: 0, complete: true)
+        #expect(try store.indexedCount(matching: "rayleigh") == 1)
         #expect(try store.search("rayleigh").count == 1)
         try store.save(ChatEntry(role: .assistant, content: "Rayleigh scattering, edited"), session: "s1", position: 0, complete: true)
         #expect(try store.search("rayleigh").map(\.snippet) == ["Rayleigh scattering, edited"])
@@ -96,9 +169,11 @@ struct ChatStoreTests {
         }
         try old.close()
         let store = try ChatStore(path: path)
-        #expect(try store.search("trigram").map(\.position) == [0])
+        #expect(try store.indexedCount(matching: "trigram") == 1)
+        #expect(try store.search("trigram").map(\.position) == [0, 1])  // the unfinished one by scan
         try store.save(ChatEntry(role: .assistant, content: "now finished trigram text"), session: "s1", position: 1, complete: true)
         #expect(try store.search("trigram").map(\.position) == [0, 1])
+        #expect(try store.indexedCount(matching: "trigram") == 2)
     }
 
     @Test("truncate, rename, delete, and the open panes list")
@@ -114,10 +189,10 @@ struct ChatStoreTests {
         try store.rename(session: "a", to: "Renamed")
         #expect(try store.sessions().contains { $0.title == "Renamed" && $0.messageCount == 2 })
         try store.setOpenSessions(["b", "a"])
-        #expect(try store.openSessions().map(\.summary.key) == ["b", "a"])
+        #expect(try store.openSessions().records.map(\.summary.key) == ["b", "a"])
         try store.delete(session: "a")
         #expect(try store.session("a") == nil)
-        #expect(try store.openSessions().map(\.summary.key) == ["b"])
+        #expect(try store.openSessions().records.map(\.summary.key) == ["b"])
         #expect(try store.search("m1").isEmpty)
     }
 
@@ -236,5 +311,47 @@ struct ChatPersistenceUpdateTests {
         press(&state, .enter)
         #expect(press(&state, .enter) == [.openSession(key: "k1", pane: 1, jumpTo: 3)])
         #expect(state.overlay == nil)
+    }
+}
+
+@Suite("Chat store effects (ordering, coalescing, back-off)")
+struct StoreEffectsTests {
+    func messages(_ inbox: Inbox) -> [Msg] {
+        inbox.drain().compactMap { if case .message(let message) = $0 { return message } else { return nil } }
+    }
+
+    @Test("a failing store is reported once, not once per save; partial saves back off")
+    func failureReportedOnce() async throws {
+        let path = NSTemporaryDirectory() + "deck-fx-\(UUID().uuidString).sqlite"
+        _ = try ChatStore(path: path)
+        let inbox = Inbox()
+        let effects = StoreEffects(store: try ChatStore(path: path) { $0.readonly = true }, inbox: inbox)
+        for second in 0..<10 {
+            _ = effects.run(.saveEntry(session: "s", position: 1, entry: ChatEntry(role: .assistant, content: "part \(second)"), complete: false))
+            _ = effects.run(.saveSession(SessionHeader(key: "s", title: "t", model: nil, system: nil, options: [:], updatedAt: Date())))
+        }
+        await effects.flush()
+        let failures = messages(inbox).filter { if case .storeFailed = $0 { return true } else { return false } }
+        #expect(failures.count == 1)
+    }
+
+    @Test("partial saves of one reply share one slot: the store ends with the newest text and no slot is left waiting")
+    func partialsCoalesce() async throws {
+        let path = NSTemporaryDirectory() + "deck-fx-\(UUID().uuidString).sqlite"
+        let store = try ChatStore(path: path)
+        try store.save(SessionHeader(key: "s", title: "t", model: nil, system: nil, options: [:], updatedAt: Date()))
+        let inbox = Inbox()
+        let effects = StoreEffects(store: store, inbox: inbox)
+        // Hold the queue with a slow read so that the partials pile up behind it.
+        _ = effects.run(.listSessions)
+        for n in 0..<200 {
+            _ = effects.run(.saveEntry(session: "s", position: 0, entry: ChatEntry(role: .assistant, content: "reply \(n)"), complete: false))
+        }
+        await effects.flush()
+        #expect(try store.session("s")?.entries.map(\.content) == ["reply 199"])
+        #expect(effects.pendingPartialCount == 0)
+        _ = effects.run(.saveEntry(session: "s", position: 0, entry: ChatEntry(role: .assistant, content: "final"), complete: true))
+        await effects.flush()
+        #expect(try store.session("s")?.entries.map(\.content) == ["final"])
     }
 }

@@ -40,6 +40,12 @@ func requests(_ effects: [Effect]) -> [Effect] {
     }
 }
 
+/// The one-line prompt overlay, if one is open.
+func openPrompt(_ state: AppState) -> Prompt? {
+    if case .prompt(let prompt)? = state.overlay { return prompt }
+    return nil
+}
+
 @discardableResult
 func press(_ state: inout AppState, _ keys: Key...) -> [Effect] {
     keys.flatMap { update(&state, .keyPressed($0)) }

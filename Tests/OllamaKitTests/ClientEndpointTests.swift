@@ -180,6 +180,12 @@ struct ClientEndpointTests {
             await #expect(throws: OllamaError.http(status: 500, message: "this model is missing data required for image input")) {
                 _ = try await client.chat(ChatRequest(model: "llama3.2", messages: [.user("x", images: [png])]))
             }
+            // A vision model refuses empty data and bytes that are no image, as Ollama's decoder does.
+            for bad in [Data(), Data("not an image".utf8)] {
+                await #expect(throws: OllamaError.http(status: 400, message: "unsupported image format")) {
+                    _ = try await client.chat(ChatRequest(model: "gemma3:4b", messages: [.user("x", images: [bad])]))
+                }
+            }
         }
     }
 

@@ -1,0 +1,156 @@
+import Foundation
+import DeckCore
+import OllamaKit
+import TermUI
+import Testing
+
+/// The saved-chat and overwrite bugs a daily user met (issue "Trust"), each pinned by a test.
+@Suite("Trust: saved chats and overwrites")
+struct TrustTests {
+    func type(_ state: inout AppState, _ text: String) {
+        for character in text { press(&state, .character(character)) }
+    }
+
+    /// Sends `text` from the active pane and finishes its reply with `reply`; returns every effect.
+    @discardableResult
+    func exchange(_ state: inout AppState, _ text: String, reply: String = "ok") -> [Effect] {
+        type(&state, text)
+        var effects = press(&state, .enter)
+        _ = update(&state, .chatChunkReceived(pane: state.chat.id, ChatResponse(model: "m", message: .assistant(reply), done: true)))
+        effects += update(&state, .chatFinished(pane: state.chat.id, nil))
+        return effects
+    }
+
+    func savedEntries(_ effects: [Effect]) -> [(session: String, position: Int, content: String)] {
+        effects.compactMap {
+            if case .saveEntry(let session, let position, let entry, _) = $0 { return (session, position, entry.content) }
+            return nil
+        }
+    }
+
+    func replaceQuestion(_ state: AppState) -> (ModelOperation, DeleteCandidate)? {
+        if case .confirmReplace(let operation, let existing)? = state.overlay { return (operation, existing) }
+        return nil
+    }
+
+    func chatState() -> AppState {
+        var state = loadedState()
+        state.sessionKeySalt = "t-"
+        press(&state, .enter)  // chat with the selected model
+        return state
+    }
+
+    @Test("^L and /clear start a new saved chat: the old one keeps its key, title and messages")
+    func clearStartsNewChat() throws {
+        for clear in [[Key.control("l")], "/clear".map { Key.character($0) } + [.enter]] {
+            var state = chatState()
+            exchange(&state, "alpha1")
+            exchange(&state, "alpha2")
+            let oldKey = try #require(state.chat.sessionKey)
+            let effects = clear.flatMap { update(&state, .keyPressed($0)) }
+            #expect(state.chat.sessionKey == nil)
+            #expect(effects.contains(.saveOpenPanes([])))
+            #expect(state.chat.entries.map(\.role) == [.notice])
+            state.now = state.now.addingTimeInterval(5)
+            let after = exchange(&state, "beta1")
+            let newKey = try #require(state.chat.sessionKey)
+            #expect(newKey != oldKey)
+            #expect(state.chat.sessionTitle == "beta1")
+            // Nothing is written under the old key again; the new chat starts at position 0.
+            #expect(savedEntries(after).allSatisfy { $0.session == newKey })
+            #expect(savedEntries(after).map(\.position) == [0, 1])
+        }
+    }
+
+    @Test("a new chat key differs from one made at the same moment by an earlier run (the salt)")
+    func keysCarryTheRunsSalt() throws {
+        var first = chatState()
+        first.sessionKeySalt = "run1-"
+        exchange(&first, "hi")
+        var second = chatState()
+        second.sessionKeySalt = "run2-"
+        exchange(&second, "hi")
+        #expect(try #require(first.chat.sessionKey) != (try #require(second.chat.sessionKey)))
+    }
+
+    @Test("deleting the saved chat that a pane shows closes that pane, stops its reply, and says so")
+    func deletingOpenChatClosesItsPane() throws {
+        var state = chatState()
+        exchange(&state, "keep me")
+        press(&state, .control("n"))
+        type(&state, "doomed")
+        press(&state, .enter)  // streaming in pane 2
+        let doomedKey = try #require(state.chat.sessionKey)
+        let stream = try #require(state.chat.streamEffect)
+        press(&state, .control("s"))
+        let summaries = [SessionSummary(key: doomedKey, title: "doomed", model: "qwen3:8b", updatedAt: epoch, messageCount: 2)]
+        _ = update(&state, .sessionsListed(.success(summaries)))
+        press(&state, .character("D"))
+        let effects = press(&state, .character("y"))
+        #expect(effects.contains(.cancel(stream)))
+        #expect(effects.contains(.deleteSession(doomedKey)))
+        #expect(state.chats.count == 1)
+        #expect(state.chats.allSatisfy { $0.sessionKey != doomedKey })
+        #expect(state.notice == "deleted “doomed” and closed its pane")
+        // A late chunk or end for the closed pane writes nothing.
+        #expect(update(&state, .chatFinished(pane: 2, .cancelled)).isEmpty)
+    }
+
+    @Test("deleting the only open chat leaves a fresh pane on the same model")
+    func deletingOnlyPane() throws {
+        var state = chatState()
+        exchange(&state, "solo")
+        let key = try #require(state.chat.sessionKey)
+        press(&state, .control("s"))
+        _ = update(&state, .sessionsListed(.success([SessionSummary(key: key, title: "solo", model: "qwen3:8b", updatedAt: epoch, messageCount: 2)])))
+        press(&state, .character("D"), .character("y"))
+        #expect(state.chats.count == 1)
+        #expect(state.chat.entries.isEmpty)
+        #expect(state.chat.sessionKey == nil)
+        #expect(state.chat.model == "qwen3:8b")
+    }
+
+    @Test("copy onto an existing model asks first, naming it and its size; Enter keeps it (default No)")
+    func copyOntoExistingAsks() throws {
+        var state = loadedState()  // qwen3:8b selected
+        press(&state, .character("c"))
+        type(&state, "LLAMA3.2")  // no tag means :latest, and case does not matter
+        #expect(press(&state, .enter).isEmpty)
+        let (operation, existing) = try #require(replaceQuestion(state))
+        #expect(operation == .copy(source: "qwen3:8b", destination: "LLAMA3.2"))
+        #expect(existing.name == "llama3.2:latest")
+        #expect(existing.size == 2_000_000_000)
+        #expect(press(&state, .enter).isEmpty)
+        #expect(state.overlay == nil)
+        #expect(state.notice == "nothing replaced")
+        press(&state, .character("m"), .control("u"))
+        type(&state, "mistral:7b")
+        press(&state, .enter)
+        #expect(press(&state, .character("y")) == [.modelOperation(.rename(source: "qwen3:8b", destination: "mistral:7b"))])
+    }
+
+    @Test("copy to a new name goes ahead without a question")
+    func copyToNewName() {
+        var state = loadedState()
+        press(&state, .character("c"))
+        type(&state, "fresh:v1")
+        #expect(press(&state, .enter) == [.modelOperation(.copy(source: "qwen3:8b", destination: "fresh:v1"))])
+    }
+
+    @Test("prefilled dialogs are selected: the first key replaces the text, an arrow keeps it for editing")
+    func prefilledTextIsSelected() throws {
+        var state = loadedState()
+        press(&state, .character("K"))
+        type(&state, "forever")
+        #expect(press(&state, .enter) == [.modelOperation(.keepAlive("qwen3:8b", .forever))])
+        press(&state, .character("m"), .left)
+        type(&state, "x")
+        #expect(openPrompt(state)?.input.text == "qwen3:8xb")
+        var input = TextInput(selecting: "30m")
+        _ = input.handle(.backspace)
+        #expect(input.text.isEmpty)
+        input = TextInput(selecting: "30m")
+        _ = input.handle(.paste("2h"))
+        #expect(input.text == "2h")
+    }
+}
