@@ -46,7 +46,7 @@ public enum ConnectionState: Sendable, Equatable {
 
 /// A modal layer over the panes.
 public enum Overlay: Sendable, Equatable {
-    case help
+    case help(HelpState)
     case confirmQuit
     case pullPrompt(TextInput, error: String?)
     /// A one-line question about a model: a new name for copy or rename, or a keep-alive.
@@ -193,6 +193,9 @@ public struct AppState: Sendable, Equatable {
     }
 
     public static let maxChatPanes = 4
+    /// Below this size only a "too small" message shows.
+    public static let minimumWidth = 40
+    public static let minimumHeight = 10
 
     // Scheduling
     public var nextEffectID: EffectID = 1

@@ -29,7 +29,7 @@ public struct TextInput: Sendable, Equatable {
         if isSelected {
             isSelected = false
             switch key {
-            case .character, .paste: clear()
+            case .character, .paste, .pasteCut: clear()
             case .backspace, .delete:
                 clear()
                 return true
@@ -39,7 +39,7 @@ public struct TextInput: Sendable, Equatable {
         switch key {
         case .character(let character):
             insert(String(character))
-        case .paste(let pasted):
+        case .paste(let pasted), .pasteCut(let pasted, _):
             insert(pasted.replacingCRLF())
         case .backspace:
             guard cursor > 0 else { return true }

@@ -6,13 +6,46 @@ import Foundation
 import OllamaKit
 import TermUI
 
-/// Key handling: overlays first, then text fields, then the keymap.
+/// The key contexts the dashboard is in, most specific first: an overlay (and its text field), or
+/// the focused pane with its text field, then the keys that work everywhere. ``Keymap`` resolves
+/// every key against this stack, and the help bar and `?` read the same stack.
+public func keyContexts(_ state: AppState) -> [KeyContext] {
+    if state.width < AppState.minimumWidth || state.height < AppState.minimumHeight { return [.tooSmall] }
+    if let overlay = state.overlay {
+        switch overlay {
+        case .help(let help): return help.isSearching ? [.overlay(.helpSearch), .textInput] : [.overlay(.help)]
+        case .confirmQuit, .confirmDelete, .confirmReplace, .confirmPush: return [.overlay(.confirm)]
+        case .pullPrompt, .prompt: return [.overlay(.prompt), .textInput]
+        case .createForm: return [.overlay(.createForm), .textInput]
+        case .details(let details): return details.isSearching ? [.overlay(.detailsSearch), .textInput] : [.overlay(.details)]
+        case .sessions(let list):
+            if list.renaming != nil { return [.overlay(.sessionsRename), .textInput] }
+            if list.confirmingDelete { return [.overlay(.confirm)] }
+            if list.isSearching { return [.overlay(.sessionsSearch), .textInput] }
+            return [.overlay(.sessions)]
+        }
+    }
+    switch state.focus {
+    case .models where state.isEditingFilter: return [.filterInput, .textInput]
+    case .chat: return [.pane(.chat), .textInput, .global]
+    default: return [.pane(state.focus), .global]
+    }
+}
+
+/// Key handling: the keymap decides what the key does here; then the action is performed.
 func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    if key == .control("c") { return quitNow(&state) }
-    if let overlay = state.overlay { return handleOverlayKey(&state, overlay, key) }
-    if state.focus == .models, state.isEditingFilter { return handleFilterKey(&state, key) }
-    if state.focus == .chat, state.chat.input.handle(key) { return [] }
-    guard let action = Keymap.action(for: key, in: state.focus) else { return [] }
+    if case .pasteCut(let text, let dropped) = key {
+        setNotice(&state, "paste too long: kept the first \(text.count) characters, left out \(dropped)")
+        return handleKey(&state, .paste(text))
+    }
+    guard let action = Keymap.action(for: key, in: keyContexts(state)) else { return [] }
+    if action == .forceQuit { return quitNow(&state) }
+    if let overlay = state.overlay { return performOverlay(&state, overlay, action, key) }
+    if state.focus == .models, state.isEditingFilter { return performFilter(&state, action, key) }
+    if action == .type || action == .edit {
+        if state.focus == .chat { _ = state.chat.input.handle(key) }
+        return []
+    }
     return perform(&state, action)
 }
 
@@ -21,26 +54,19 @@ func quitNow(_ state: inout AppState) -> [Effect] {
     return cancelAll(&state) + [.quit]
 }
 
-func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -> [Effect] {
+/// An action inside an overlay; each overlay's own function handles its actions.
+func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Action, _ key: Key) -> [Effect] {
     switch overlay {
-    case .help:
-        state.overlay = nil
-        return []
+    case .help(let help):
+        return performHelp(&state, help, action, key)
     case .confirmQuit:
-        switch key {
-        case .character("y"), .character("Y"), .character("q"):
-            state.overlay = nil
-            return quitNow(&state)
-        default:
-            state.overlay = nil  // anything else, Enter included, keeps running: the default is No
-            return []
-        }
+        state.overlay = nil
+        return action == .confirm ? quitNow(&state) : []  // anything else keeps running: the default is No
     case .pullPrompt(var input, _):
-        switch key {
-        case .escape:
+        switch action {
+        case .cancel:
             state.overlay = nil
-            return []
-        case .enter:
+        case .submit:
             let name = input.text.trimmingCharactersInSet([" "])
             if let problem = ModelNameCheck.problem(with: name) {
                 state.overlay = .pullPrompt(input, error: problem)
@@ -51,13 +77,13 @@ func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -
         default:
             _ = input.handle(key)
             state.overlay = .pullPrompt(input, error: nil)
-            return []
         }
+        return []
     case .prompt(let prompt):
-        return handlePromptKey(&state, prompt, key)
+        return performPrompt(&state, prompt, action, key)
     case .confirmDelete(let candidates):
         state.overlay = nil
-        guard key == .character("y") || key == .character("Y") else {
+        guard action == .confirm else {
             setNotice(&state, "nothing deleted")
             return []
         }
@@ -65,34 +91,37 @@ func handleOverlayKey(_ state: inout AppState, _ overlay: Overlay, _ key: Key) -
         return candidates.map { .modelOperation(.delete($0.name)) }
     case .confirmReplace(let operation, _):
         state.overlay = nil
-        guard key == .character("y") || key == .character("Y") else {
+        guard action == .confirm else {
             setNotice(&state, "nothing replaced")
             return []
         }
         return [.modelOperation(operation)]
     case .confirmPush(let model):
         state.overlay = nil
-        guard key == .character("y") || key == .character("Y") else { return [] }
+        guard action == .confirm else { return [] }
         return startJob(&state, kind: .push, model: model, create: nil)
     case .createForm(let form):
-        return handleCreateKey(&state, form, key)
+        return performCreateForm(&state, form, action, key)
     case .details(let details):
-        return handleDetailsKey(&state, details, key)
+        return performDetails(&state, details, action, key)
     case .sessions(let list):
-        return handleSessionListKey(&state, list, key)
+        return performSessionList(&state, list, action, key)
     }
 }
 
-func handleFilterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    switch key {
-    case .enter:
+/// Keys while the Models filter is typed: Enter keeps it, Esc clears it, ↑ ↓ PgUp PgDn leave it
+/// and move.
+func performFilter(_ state: inout AppState, _ action: Action, _ key: Key) -> [Effect] {
+    switch action {
+    case .submit:
         state.isEditingFilter = false
-    case .escape:
+    case .cancel:
         state.isEditingFilter = false
         state.filter.clear()
-    case .up, .down, .pageUp, .pageDown:
+    case .moveUp, .moveDown, .pageUp, .pageDown:
         state.isEditingFilter = false
-        return handleKey(&state, key)
+        move(&state, action)
+        return []
     default:
         _ = state.filter.handle(key)
     }
@@ -110,7 +139,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .focusRunning: state.focus = .running
     case .focusPulls: state.focus = .pulls
     case .focusChat: state.focus = .chat
-    case .help: state.overlay = .help
+    case .help: state.overlay = .help(HelpState(underlying: keyContexts(state)))
     case .quit:
         if state.hasActiveWork {
             state.overlay = .confirmQuit
@@ -162,13 +191,16 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         if !state.chat.input.isEmpty { state.chat.input.clear() }
     case .mark, .delete, .copy, .rename, .details, .load, .unload, .keepAlive, .create, .push:
         return performModelAction(&state, action)
-    case .cancelJob, .restartJob, .clearFinished:
+    case .cancelJob, .restartJob, .clearFinished, .showError:
         return performJobAction(&state, action)
     case .newPane, .closePane, .nextPane, .toggleCompare, .toggleThinking, .regenerate, .historyUp, .historyDown,
         .newline, .copyReply, .copyCode, .sessions:
         return performChatAction(&state, action)
     case .clearChat:
         return clearChat(&state, index: state.activeChat)
+    case .type, .edit, .submit, .cancel, .confirm, .decline, .nextField, .previousField, .search, .nextMatch,
+        .renameSession, .deleteSession:
+        break  // overlay and text-field actions, handled before
     }
     return []
 }
@@ -202,6 +234,7 @@ func move(_ state: inout AppState, _ action: Action) {
             case .moveBottom:
                 state.chats[index].jumpToEntry = nil
                 state.chats[index].scrollBack = 0
+                _ = state.chats[index].input.handle(.end)
             default: break
             }
         }

@@ -293,9 +293,8 @@ enum ChatView {
 enum OverlayView {
     static func draw(_ buffer: inout CellBuffer, _ overlay: Overlay, _ state: AppState) -> DashboardView.Cursor? {
         switch overlay {
-        case .help:
-            drawHelp(&buffer, state)
-            return nil
+        case .help(let help):
+            return drawHelp(&buffer, help)
         case .confirmQuit:
             let rect = centered(width: 44, height: 5, in: buffer.bounds)
             let inner = buffer.drawBox(rect, title: "Quit?", focused: true)
@@ -484,31 +483,36 @@ enum OverlayView {
         return Rect(x: (bounds.width - w) / 2, y: (bounds.height - h) / 2, width: w, height: h)
     }
 
-    static func drawHelp(_ buffer: inout CellBuffer, _ state: AppState) {
-        var lines: [(String, String, Bool)] = []  // key, help, isHeading
-        lines.append(("Everywhere", "", true))
-        for binding in Keymap.bindings where binding.scope == .global { lines.append((binding.keyLabel, binding.help, false)) }
-        for pane in Pane.allCases {
-            let own = Keymap.bindings.filter { $0.scope == .pane(pane) }
-            guard !own.isEmpty else { continue }
-            lines.append((pane.title + (pane == .chat ? " (letters type into the prompt)" : ""), "", true))
-            for binding in own { lines.append((binding.keyLabel, binding.help, false)) }
-        }
-        let rect = centered(width: 64, height: min(lines.count + 3, buffer.height), in: buffer.bounds)
-        let inner = buffer.drawBox(rect, title: "Keys — any key closes", focused: true)
-        let half = (lines.count + 1) / 2
-        let columns = inner.columns(inner.height >= lines.count ? 1 : 2)
-        for (i, line) in lines.enumerated() {
-            let column = columns.count == 1 ? columns[0] : columns[i < half ? 0 : 1]
-            let row = columns.count == 1 ? i : (i < half ? i : i - half)
-            guard row < column.height else { continue }
-            let y = column.y + row
-            if line.2 {
-                buffer.put(line.0, x: column.x + 1, y: y, style: Style(.title, [.bold]), maxX: column.maxX)
-            } else {
-                buffer.put(DisplayWidth.pad(line.0, toWidth: 12), x: column.x + 2, y: y, style: Style(.helpKey, [.bold]), maxX: column.maxX)
-                buffer.put(line.1, x: column.x + 15, y: y, maxX: column.maxX)
+    /// The `?` overlay: every binding, those that work here first; scrolls, and `/` searches.
+    static func drawHelp(_ buffer: inout CellBuffer, _ help: HelpState) -> DashboardView.Cursor? {
+        let lines = help.lines
+        let rect = centered(width: min(78, buffer.width - 2), height: buffer.height - 2, in: buffer.bounds)
+        let inner = buffer.drawBox(rect, title: "Keys", focused: true)
+        guard inner.height >= 2 else { return nil }
+        let (body, footer) = inner.splitBottom(1)
+        let keyWidth = min(16, max(8, body.width / 3))
+        let needle = help.search.text.lowercased()
+        for (row, line) in lines.dropFirst(help.scroll).prefix(body.height).enumerated() {
+            let y = body.y + row
+            if line.isHeading {
+                buffer.put(line.text, x: body.x + 1, y: y, style: Style(.title, [.bold]), maxX: body.maxX)
+                continue
             }
+            let matches = !needle.isEmpty && (line.text.lowercased().contains(needle) || line.keys.lowercased().contains(needle))
+            buffer.put(DisplayWidth.pad(line.keys, toWidth: keyWidth), x: body.x + 2, y: y,
+                       style: matches ? Style(.accent, [.reverse]) : Style(.helpKey, [.bold]), maxX: body.maxX)
+            buffer.put(line.text, x: body.x + 3 + keyWidth, y: y, style: matches ? Style(.accent, [.reverse]) : .normal, maxX: body.maxX)
         }
+        if help.isSearching {
+            let x = buffer.put("/", x: footer.x + 1, y: footer.y, style: Style(.accent, [.bold]))
+            let visible = help.search.visible(width: footer.maxX - x - 1)
+            buffer.put(visible.text, x: x, y: footer.y, style: Style(.accent), maxX: footer.maxX)
+            return DashboardView.Cursor(x: x + visible.cursorColumn, y: footer.y)
+        }
+        // The keys of this overlay are on the help bar below; here, where the list is.
+        let shown = min(help.scroll + body.height, lines.count)
+        let position = shown < lines.count ? " lines \(help.scroll + 1)–\(shown) of \(lines.count) · PgDn more " : " lines \(help.scroll + 1)–\(shown) of \(lines.count) "
+        buffer.put(position, x: max(footer.x, footer.maxX - DisplayWidth.width(of: position)), y: footer.y, style: Style(.dim), maxX: footer.maxX)
+        return nil
     }
 }

@@ -21,8 +21,8 @@ public struct DashboardLayout: Sendable, Equatable {
     public var panes: [Pane: Rect]
     public var helpBar: Rect
 
-    public static let minimumWidth = 40
-    public static let minimumHeight = 10
+    public static let minimumWidth = AppState.minimumWidth
+    public static let minimumHeight = AppState.minimumHeight
 
     public static func compute(width: Int, height: Int, focus: Pane, banner: Bool) -> DashboardLayout {
         let full = Rect(x: 0, y: 0, width: width, height: height)

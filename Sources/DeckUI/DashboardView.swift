@@ -74,7 +74,7 @@ public enum DashboardView {
         let lines = [
             "terminal too small",
             "\(state.width)×\(state.height), need \(DashboardLayout.minimumWidth)×\(DashboardLayout.minimumHeight)",
-            "q quits",
+            "\(Keymap.label(for: .forceQuit, in: [.tooSmall]) ?? "^C") quits",
         ]
         let top = max(0, (state.height - lines.count) / 2)
         for (i, line) in lines.enumerated() where top + i < state.height {
@@ -123,24 +123,21 @@ enum StatusLineView {
         guard case .offline(let reason, let retryAt) = state.connection else { return }
         buffer.fill(rect, style: Style(.banner))
         let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
-        var text = " ✗ cannot reach \(state.host): \(reason) — retrying in \(seconds)s · r retry now"
-        if state.canOfferDemo && !state.isDemo { text += " · d start demo" }
+        // The keys named are the ones that work where the user is (F5 in the chat prompt, r elsewhere).
+        let contexts = keyContexts(state)
+        var text = " ✗ \(state.host) unreachable: \(reason) · retry in \(seconds)s"
+        if let retry = Keymap.label(for: .refresh, in: contexts) { text += " · \(retry) now" }
+        if state.canOfferDemo && !state.isDemo, let demo = Keymap.label(for: .demo, in: contexts) { text += " · \(demo) demo" }
         buffer.put(text, x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)
     }
 }
 
-/// The bottom line of keys for the focused pane, from the keymap.
+/// The bottom line of keys: the bindings that work here, from the keymap (an overlay's own keys
+/// while it is open).
 enum HelpBarView {
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
         buffer.fill(rect, style: Style(.helpText))
-        var items: [(String, String)]
-        if state.isEditingFilter && state.focus == .models {
-            items = [("type", "filter"), ("Enter", "done"), ("Esc", "clear")]
-        } else if state.focus == .models && !state.marked.isEmpty {
-            items = [("Space", "mark"), ("D", "delete marked"), ("Esc", "unmark")] + Keymap.helpBar(for: .models).map { ($0.keyLabel, $0.help) }
-        } else {
-            items = Keymap.helpBar(for: state.focus).map { ($0.keyLabel, $0.help) }
-        }
+        let items = Keymap.helpBar(in: keyContexts(state)).map { ($0.keyLabel, $0.help) }
         var x = rect.x + 1
         for (key, help) in items {
             let width = DisplayWidth.width(of: key) + DisplayWidth.width(of: help) + 3

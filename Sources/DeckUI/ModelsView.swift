@@ -103,7 +103,8 @@ enum PullsView {
         let inner = buffer.drawBox(rect, title: "3 Pulls (\(active) active)", focused: focused)
         guard !inner.isEmpty else { return }
         if state.pulls.isEmpty {
-            buffer.put("No pulls yet — press p to pull a model", x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
+            let pull = Keymap.label(for: .pull, in: keyContexts(state)) ?? "p"
+            buffer.put("No pulls yet — press \(pull) to pull a model", x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
             return
         }
         let selectedID = state.selectedPull ?? state.pulls.first?.id

@@ -110,6 +110,11 @@ public final class CursesTerminal {
         doupdate()
     }
 
+    /// A paste whose end marker has not come after this long with no input is ended as it is, so
+    /// a terminal that drops the marker cannot swallow every later key.
+    static let pasteSilenceLimit: Duration = .seconds(2)
+    private var lastPasteInput: ContinuousClock.Instant?
+
     /// Reads every key waiting (curses may hold keys that `poll` does not see). Never blocks.
     public func readKeys() -> [Key] {
         guard active, let window else { return [] }
@@ -118,6 +123,7 @@ public final class CursesTerminal {
         while true {
             let result = wget_wch(window, &value)
             if result == ERR { break }
+            if keyDecoder.isInsidePaste { lastPasteInput = ContinuousClock.now }
             if result == KEY_CODE_YES {
                 if let key = Self.decodeFunctionKey(Int32(value)) { keys.append(key) }
                 continue
@@ -125,7 +131,23 @@ public final class CursesTerminal {
             guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
             keys += keyDecoder.feed(Character(scalar))
         }
-        return keys + keyDecoder.flush()
+        return keys + keyDecoder.flush() + abandonSilentPaste()
+    }
+
+    /// Ends a paste that has had no input for ``pasteSilenceLimit``.
+    private func abandonSilentPaste() -> [Key] {
+        guard keyDecoder.isInsidePaste else {
+            lastPasteInput = nil
+            return []
+        }
+        let now = ContinuousClock.now
+        guard let last = lastPasteInput else {
+            lastPasteInput = now
+            return []
+        }
+        guard now - last > Self.pasteSilenceLimit else { return [] }
+        lastPasteInput = nil
+        return keyDecoder.abandonPaste()
     }
 
     static func decodeFunctionKey(_ code: Int32) -> Key? {
@@ -134,12 +156,15 @@ public final class CursesTerminal {
         case KEY_DOWN: return .down
         case KEY_LEFT: return .left
         case KEY_RIGHT: return .right
-        case KEY_HOME: return .home
-        case KEY_END: return .end
+        // Some terminfo entries name Home and End "find" and "select" (VT220 keypads), or the
+        // keypad's corners.
+        case KEY_HOME, KEY_FIND, KEY_A1: return .home
+        case KEY_END, KEY_SELECT, KEY_C1, KEY_LL: return .end
         case KEY_PPAGE: return .pageUp
         case KEY_NPAGE: return .pageDown
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
+        case KEY_IC: return .insert
         case KEY_BTAB: return .backTab
         case KEY_ENTER: return .enter
         case KEY_RESIZE: return nil

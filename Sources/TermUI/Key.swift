@@ -3,11 +3,13 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case character(Character)
     /// Ctrl plus a letter, lower-cased: `.control("c")` is Ctrl-C.
     case control(Character)
-    case enter, escape, tab, backTab, backspace, delete
+    case enter, escape, tab, backTab, backspace, delete, insert
     case up, down, left, right, home, end, pageUp, pageDown
     case function(Int)
     /// Text delivered by bracketed paste, newlines kept.
     case paste(String)
+    /// A paste longer than ``KeyDecoder/pasteLimit``: the text kept, and how much was left out.
+    case pasteCut(String, droppedCharacters: Int)
 
     /// The label shown in help text, such as `q`, `Tab`, `↑`, `^C`.
     public var description: String {
@@ -21,6 +23,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .backTab: return "S-Tab"
         case .backspace: return "Bksp"
         case .delete: return "Del"
+        case .insert: return "Ins"
         case .up: return "↑"
         case .down: return "↓"
         case .left: return "←"
@@ -30,7 +33,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .pageUp: return "PgUp"
         case .pageDown: return "PgDn"
         case .function(let n): return "F\(n)"
-        case .paste: return "paste"
+        case .paste, .pasteCut: return "paste"
         }
     }
 }

@@ -169,11 +169,65 @@ struct KeyDecoderTests {
         #expect(decode("\u{1B}[200~line 1\nline 2 \u{1B}[31m\u{1B}[201~x") == [.paste("line 1\nline 2 \u{1B}[31m"), .character("x")])
     }
 
-    @Test("a lone Esc, and an escape sequence that is not a paste, are typed as they came")
+    @Test("a lone Esc is a key; Esc then a letter is Esc and the letter; an unknown sequence is dropped whole, never typed")
     func escapes() {
         #expect(decode("\u{1B}") == [.escape])
-        #expect(decode("\u{1B}[20x") == [.escape, .character("["), .character("2"), .character("0"), .character("x")])
+        #expect(decode("\u{1B}a") == [.escape, .character("a")])
+        #expect(decode("\u{1B}[20x") == [])
+        #expect(decode("\u{1B}[99~z") == [.character("z")])
         #expect(decode("\u{1B}\u{1B}") == [.escape, .escape])
+        #expect(decode("\u{1B}[1") == [])  // cut off by the end of input: dropped, not typed
+    }
+
+    /// What xterm, tmux, screen, rxvt and the Linux console send for the keys the dashboard uses,
+    /// whatever terminfo entry curses read.
+    static let terminalSequences: [(String, Key)] = [
+        // xterm (normal and application cursor mode), also tmux and screen with TERM=xterm-256color
+        ("\u{1B}[A", .up), ("\u{1B}[B", .down), ("\u{1B}[C", .right), ("\u{1B}[D", .left),
+        ("\u{1B}OA", .up), ("\u{1B}OB", .down), ("\u{1B}OC", .right), ("\u{1B}OD", .left),
+        ("\u{1B}[H", .home), ("\u{1B}[F", .end), ("\u{1B}OH", .home), ("\u{1B}OF", .end),
+        ("\u{1B}[1;5A", .up), ("\u{1B}[1;2H", .home), ("\u{1B}[1;5F", .end), ("\u{1B}[Z", .backTab),
+        ("\u{1B}OP", .function(1)), ("\u{1B}OQ", .function(2)), ("\u{1B}OR", .function(3)), ("\u{1B}OS", .function(4)),
+        ("\u{1B}[1;2P", .function(1)), ("\u{1B}OM", .enter),
+        // VT220 / tmux / screen
+        ("\u{1B}[1~", .home), ("\u{1B}[4~", .end), ("\u{1B}[2~", .insert), ("\u{1B}[3~", .delete),
+        ("\u{1B}[5~", .pageUp), ("\u{1B}[6~", .pageDown), ("\u{1B}[3;5~", .delete),
+        ("\u{1B}[11~", .function(1)), ("\u{1B}[12~", .function(2)), ("\u{1B}[15~", .function(5)),
+        ("\u{1B}[17~", .function(6)), ("\u{1B}[21~", .function(10)), ("\u{1B}[23~", .function(11)),
+        ("\u{1B}[24~", .function(12)),
+        // rxvt
+        ("\u{1B}[7~", .home), ("\u{1B}[8~", .end), ("\u{1B}[7^", .home), ("\u{1B}[8$", .end), ("\u{1B}[5^", .pageUp),
+        // Linux console
+        ("\u{1B}[[A", .function(1)), ("\u{1B}[[B", .function(2)), ("\u{1B}[[E", .function(5)),
+    ]
+
+    @Test("Home, End, Insert, Delete, PgUp, PgDn, arrows and F-keys in every common form")
+    func terminalKeys() {
+        for (sequence, key) in Self.terminalSequences {
+            #expect(decode(sequence) == [key], "\(sequence.debugDescription)")
+            // Also between other input, with nothing typed from the sequence itself.
+            #expect(decode("a" + sequence + "b") == [.character("a"), key, .character("b")], "\(sequence.debugDescription)")
+        }
+    }
+
+    @Test("a long paste is cut at the limit and says how much was left out; Ctrl-C ends a paste; a stuck paste can be abandoned")
+    func pasteLimits() {
+        let long = String(repeating: "x", count: KeyDecoder.pasteLimit + 10)
+        let keys = decode("\u{1B}[200~" + long + "\u{1B}[201~q")
+        #expect(keys.count == 2)
+        if case .pasteCut(let text, let dropped)? = keys.first {
+            #expect(text.count == KeyDecoder.pasteLimit)
+            #expect(dropped == 10)
+        } else {
+            Issue.record("expected a cut paste, got \(String(describing: keys.first))")
+        }
+        #expect(keys.last == .character("q"))
+        #expect(decode("\u{1B}[200~abc\u{3}") == [.paste("abc"), .control("c")])
+        var decoder = KeyDecoder()
+        for scalar in "\u{1B}[200~half".unicodeScalars { _ = decoder.feed(Character(scalar)) }
+        #expect(decoder.abandonPaste() == [.paste("half")])
+        #expect(!decoder.isInsidePaste)
+        #expect(decoder.feed("k") == [.character("k")])
     }
 
     @Test("a paste split across reads stays open until its end marker")

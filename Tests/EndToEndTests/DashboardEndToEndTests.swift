@@ -71,14 +71,14 @@ struct DashboardEndToEndTests {
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("qwen3:8b") && $0.contains("online") }.0)
         sim.stop()
-        let (down, banner) = try await tmux.waitFor { $0.contains("cannot reach") && $0.contains("offline") }
+        let (down, banner) = try await tmux.waitFor { $0.contains("unreachable") && $0.contains("offline") }
         #expect(down, "no banner:\n\(banner)")
         #expect(banner.contains("qwen3:8b"))  // the last data stays, marked stale
         #expect(banner.contains("stale"))
         let restarted = try SimProcess(port: port)
         defer { restarted.stop() }
         let (recovered, screen) = try await tmux.waitFor(timeout: .seconds(40)) {
-            $0.contains("online") && !$0.contains("cannot reach")
+            $0.contains("online") && !$0.contains("unreachable")
         }
         #expect(recovered, "did not reconnect:\n\(screen)")
         try tmux.send("q")
@@ -161,7 +161,7 @@ struct DashboardEndToEndTests {
         kill(pid, SIGCONT)
         #expect(try await tmux.waitFor { $0.contains("1 Models") && $0.contains("qwen3:8b") }.0)
         try tmux.send("?")
-        let (help, screen) = try await tmux.waitFor { $0.contains("any key closes") }
+        let (help, screen) = try await tmux.waitFor { $0.contains("┏ Keys") }
         #expect(help, "keys do not work after resuming:\n\(screen)")
         try tmux.send("Escape")
         try tmux.send("q")

@@ -50,7 +50,7 @@ struct HostileEndToEndTests {
         for i in 0..<300 { kill(pid, i % 3 == 0 ? SIGCONT : SIGWINCH) }
         try await Task.sleep(for: .milliseconds(300))
         try tmux.send("?")
-        #expect(try await tmux.waitFor { $0.contains("any key closes") }.0)
+        #expect(try await tmux.waitFor { $0.contains("┏ Keys") }.0)
         kill(pid, SIGHUP)
         let (exited, after) = try await tmux.waitFor { $0.contains("EXITED=") && $0.contains("icanon") }
         #expect(exited, "no exit after SIGHUP:\n\(after)")
@@ -121,7 +121,7 @@ struct HostileEndToEndTests {
         // While the first requests hang, keys still work.
         #expect(try await tmux.waitFor { $0.contains("1 Models") }.0)
         try tmux.send("?")
-        let (help, screen) = try await tmux.waitFor(timeout: .seconds(1.5)) { $0.contains("any key closes") }
+        let (help, screen) = try await tmux.waitFor(timeout: .seconds(1.5)) { $0.contains("┏ Keys") }
         #expect(help, "the help did not open while requests hang:\n\(screen)")
         try tmux.send("Escape")
         let (timedOut, after) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("no answer in time") }

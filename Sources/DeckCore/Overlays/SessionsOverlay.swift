@@ -59,13 +59,14 @@ func partialReplyEffects(_ state: AppState) -> [Effect] {
     }
 }
 
-func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ key: Key) -> [Effect] {
+/// Keys in the saved-chats overlay: the list, its search, rename, and the delete question.
+func performSessionList(_ state: inout AppState, _ list: SessionListState, _ action: Action, _ key: Key) -> [Effect] {
     var list = list
     defer { if state.overlay != nil { state.overlay = .sessions(list) } }
     if var name = list.renaming {
-        switch key {
-        case .escape: list.renaming = nil
-        case .enter:
+        switch action {
+        case .cancel: list.renaming = nil
+        case .submit:
             let title = name.text.trimmingCharactersInSet([" "])
             list.renaming = nil
             guard !title.isEmpty, let sessions = list.sessions, list.selected < sessions.count else { return [] }
@@ -80,20 +81,19 @@ func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ k
     }
     if list.confirmingDelete {
         list.confirmingDelete = false
-        guard key == .character("y") || key == .character("Y"), let sessions = list.sessions, list.selected < sessions.count
-        else { return [] }
+        guard action == .confirm, let sessions = list.sessions, list.selected < sessions.count else { return [] }
         let doomed = sessions[list.selected]
         let effects = closePanes(&state, showing: doomed)
         return effects + [.deleteSession(doomed.key), .listSessions]
     }
     if list.isSearching {
-        switch key {
-        case .escape:
+        switch action {
+        case .cancel:
             list.isSearching = false
             list.search.clear()
             list.hits = nil
             list.selected = 0
-        case .enter, .down:
+        case .submit:
             list.isSearching = false
         default:
             _ = list.search.handle(key)
@@ -106,8 +106,9 @@ func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ k
         }
         return []
     }
-    switch key {
-    case .escape, .control("s"), .character("q"):
+    let page = max(1, (state.height - 6) / 2)
+    switch action {
+    case .cancel:
         if list.hits != nil {
             list.hits = nil
             list.search.clear()
@@ -115,17 +116,18 @@ func handleSessionListKey(_ state: inout AppState, _ list: SessionListState, _ k
         } else {
             state.overlay = nil
         }
-    case .up, .character("k"): list.selected = max(0, list.selected - 1)
-    case .down, .character("j"): list.selected = min(max(0, list.rowCount - 1), list.selected + 1)
-    case .character("/"):
+    case .moveUp, .moveDown, .pageUp, .pageDown:
+        let step = action == .moveUp ? -1 : action == .moveDown ? 1 : action == .pageUp ? -page : page
+        list.selected = max(0, min(max(0, list.rowCount - 1), list.selected + step))
+    case .search:
         list.isSearching = true
-    case .character("r"):
+    case .renameSession:
         guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
         list.renaming = TextInput(selecting: sessions[list.selected].title)
-    case .character("D"), .delete:
+    case .deleteSession:
         guard list.hits == nil, let sessions = list.sessions, list.selected < sessions.count else { return [] }
         list.confirmingDelete = true
-    case .enter:
+    case .submit:
         guard !state.chat.isStreaming else {
             list.error = "the pane is streaming: Esc stops it first"
             return []
