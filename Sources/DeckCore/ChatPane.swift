@@ -115,7 +115,10 @@ public struct ChatPane: Sendable, Equatable {
     public var sentAt: Date?
     public var firstTokenAt: Date?
     /// Lines scrolled up from the bottom; 0 follows the stream.
-    public var scrollBack = 0
+    public var scrollBack = 0 { didSet { if scrollBack == 0 { scrollAnchorLines = nil } } }
+    /// While scrolled back: the reply's line count when the view last settled, so lines the reply
+    /// gains below are added to ``scrollBack`` and the view stays still (set from drawn frames).
+    public var scrollAnchorLines: Int?
 
     public init(id: Int, model: String? = nil) {
         self.id = id

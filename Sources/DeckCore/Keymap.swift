@@ -195,6 +195,7 @@ public enum Keymap {
     ]
 
     static let overlayBindings: [KeyBinding] = [
+        KeyBinding([.escape, .character("q"), .character("?"), .function(1)], .cancel, .overlay(.help), "close", bar: true),
         KeyBinding([.up, .character("k")], .moveUp, .overlay(.help), "up", bar: true),
         KeyBinding([.down, .character("j")], .moveDown, .overlay(.help), "down", bar: true),
         KeyBinding([.pageUp], .pageUp, .overlay(.help), "page up", bar: true),
@@ -203,7 +204,6 @@ public enum Keymap {
         KeyBinding([.end, .character("G")], .moveBottom, .overlay(.help), "bottom"),
         KeyBinding([.character("/")], .search, .overlay(.help), "search", bar: true),
         KeyBinding([.character("n")], .nextMatch, .overlay(.help), "next match"),
-        KeyBinding([.escape, .character("q"), .character("?"), .function(1)], .cancel, .overlay(.help), "close", bar: true),
         KeyBinding([.enter], .submit, .overlay(.helpSearch), "done", bar: true),
         KeyBinding([.escape], .cancel, .overlay(.helpSearch), "clear search", bar: true),
 

@@ -24,6 +24,9 @@ public enum Msg: Sendable, Equatable {
     /// A chunk for the chat pane with this id.
     case chatChunkReceived(pane: Int, ChatResponse)
     case chatFinished(pane: Int, OllamaError?)
+    /// A frame settled a scrolled-back chat pane's position (held at the top, or kept still while
+    /// its reply grew).
+    case chatScrollSettled(ChatScrollReport)
     /// `/image PATH` was read and checked (or why it cannot be sent).
     case imageRead(pane: Int, Result<AttachedImage, ChatInputError>)
     /// An embedding pane's input came back as a vector.
@@ -46,6 +49,19 @@ public enum Msg: Sendable, Equatable {
     case demoFailed(String)
     /// SIGINT, SIGTERM or SIGHUP arrived.
     case terminationRequested
+}
+
+/// What drawing a scrolled-back chat pane found: where it really is, and the reply's line count then.
+public struct ChatScrollReport: Sendable, Equatable {
+    public var pane: Int
+    public var scrollBack: Int
+    public var replyLines: Int?
+
+    public init(pane: Int, scrollBack: Int, replyLines: Int?) {
+        self.pane = pane
+        self.scrollBack = scrollBack
+        self.replyLines = replyLines
+    }
 }
 
 /// Commands for the runtime: everything with a side effect.

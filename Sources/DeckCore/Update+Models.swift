@@ -113,6 +113,17 @@ func performJobAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     else { return [] }
     let job = state.pulls[index]
     switch action {
+    case .showError:
+        guard let error = job.error else {
+            setNotice(&state, "\(job.model) has no error to show")
+            return []
+        }
+        var details = DetailsState(model: "\(job.model) — \(job.kind.rawValue) error")
+        let width = max(20, min(96, state.width - 8))
+        details.lines = [DetailLine(text: "Error", isHeading: true)]
+            + TextWrap.wrap(error, width: width).map { DetailLine(text: "  " + $0, isHeading: false) }
+        state.overlay = .details(details)
+        return []
     case .cancelJob:
         guard job.isActive, let effect = job.effect else { return [] }
         return [.cancel(effect)]

@@ -100,6 +100,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .chatFinished(let pane, let error):
         return finishChat(&state, pane: pane, error: error)
+    case .chatScrollSettled(let report):
+        guard let index = state.chatIndex(id: report.pane), state.chats[index].scrollBack > 0 else { return [] }
+        state.chats[index].scrollBack = report.scrollBack
+        state.chats[index].scrollAnchorLines = report.scrollBack > 0 ? report.replyLines : nil
+        return []
     case .imageRead(let pane, let result):
         imageRead(&state, pane: pane, result)
         return []

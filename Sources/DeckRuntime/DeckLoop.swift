@@ -171,13 +171,15 @@ public final class DeckLoop {
         lastFrame = drawn
         wholeFrameNeeded = false
         terminal.present(drawn)
+        // A scrolled-back pane held at the top or kept still: the state learns where it is.
+        for report in drawn.scrollReports { dispatch(.chatScrollSettled(report)) }
     }
 
     /// Messages after which only the chat pane can look different: stream chunks, and the clock
     /// moving within a second (a new second comes with a tick, which redraws everything).
     static func changesOnlyChatReplies(_ message: Msg) -> Bool {
         switch message {
-        case .chatChunkReceived, .clockAdvanced: return true
+        case .chatChunkReceived, .clockAdvanced, .chatScrollSettled: return true
         default: return false
         }
     }

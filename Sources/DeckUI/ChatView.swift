@@ -26,16 +26,20 @@ enum ChatView {
     }
 
     /// Draws every chat pane: side by side when each gets 30 columns, else as tabs.
-    static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) -> DashboardView.Cursor? {
+    static func draw(
+        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool, reports: inout [ChatScrollReport]
+    ) -> DashboardView.Cursor? {
         let count = state.chats.count
         if count == 1 {
-            return drawPane(&buffer, rect, state, index: 0, focused: focused)
+            return drawPane(&buffer, rect, state, index: 0, focused: focused, reports: &reports)
         }
         if rect.width / count >= 30 {
             var cursor: DashboardView.Cursor?
             for (index, column) in rect.columns(count).enumerated() {
                 let isActive = index == state.activeChat
-                if let c = drawPane(&buffer, column, state, index: index, focused: focused && isActive), isActive { cursor = c }
+                if let c = drawPane(&buffer, column, state, index: index, focused: focused && isActive, reports: &reports), isActive {
+                    cursor = c
+                }
             }
             return cursor
         }
@@ -47,11 +51,12 @@ enum ChatView {
             let style = index == state.activeChat ? Style(.selection, [.bold]) : Style(.dim)
             x = buffer.put(label, x: x, y: tabs.y, style: style, maxX: tabs.maxX)
         }
-        return drawPane(&buffer, body, state, index: state.activeChat, focused: focused)
+        return drawPane(&buffer, body, state, index: state.activeChat, focused: focused, reports: &reports)
     }
 
     static func drawPane(
-        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, index: Int, focused: Bool
+        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, index: Int, focused: Bool,
+        reports: inout [ChatScrollReport]
     ) -> DashboardView.Cursor? {
         let chat = state.chats[index]
         var title = state.chats.count > 1 ? "4 Chat \(index + 1)/\(state.chats.count)" : "4 Chat"
@@ -78,6 +83,7 @@ enum ChatView {
             let lines: [Line]
             var start: Int
             var end: Int
+            var scrollBack = chat.scrollBack
             if let jump = chat.jumpToEntry {
                 // A search hit: show the transcript from that entry on.
                 var all: [Line] = []
@@ -94,9 +100,14 @@ enum ChatView {
                 start = 0
                 end = paged.count
             } else {
-                lines = transcriptLines(chat, width: transcriptRect.width, needed: transcriptRect.height + chat.scrollBack)
-                end = max(0, lines.count - chat.scrollBack)
+                let settled = settledScrollBack(chat, width: transcriptRect.width, height: transcriptRect.height)
+                scrollBack = settled.scrollBack
+                lines = settled.lines
+                end = max(0, lines.count - scrollBack)
                 start = max(0, end - transcriptRect.height)
+                if settled.scrollBack != chat.scrollBack || settled.replyLines != chat.scrollAnchorLines {
+                    reports.append(ChatScrollReport(pane: chat.id, scrollBack: settled.scrollBack, replyLines: settled.replyLines))
+                }
             }
             for (i, line) in lines[start..<end].enumerated() {
                 var x = transcriptRect.x + line.indent
@@ -104,8 +115,8 @@ enum ChatView {
                     x = buffer.put(span.text, x: x, y: transcriptRect.y + i, style: span.style, maxX: transcriptRect.maxX)
                 }
             }
-            if chat.scrollBack > 0 {
-                let marker = " ↓ \(chat.scrollBack) more · End follows "
+            if scrollBack > 0 {
+                let marker = " ↓ \(scrollBack) more · End follows "
                 buffer.put(marker, x: max(transcriptRect.x, transcriptRect.maxX - DisplayWidth.width(of: marker)),
                            y: transcriptRect.maxY - 1, style: Style(.accent, [.reverse]), maxX: transcriptRect.maxX)
             }
@@ -125,6 +136,30 @@ enum ChatView {
         }
         let cursor = DashboardView.Cursor(x: x + wrappedInput.cursorColumn, y: inputRect.y + wrappedInput.cursorLine - firstShown)
         return focused ? cursor : nil
+    }
+
+    /// Where a scrolled-back pane really is: never past the top (four PgUps on a short chat show
+    /// its first line, not an empty pane), and still while the reply below it grows (the lines
+    /// the reply gained since the last frame are added to the distance from the bottom). Returns
+    /// the lines to show from, and the reply's line count to compare with next time (nil when the
+    /// reply is too long to count cheaply, or not at the bottom).
+    static func settledScrollBack(_ chat: ChatPane, width: Int, height: Int) -> (lines: [Line], scrollBack: Int, replyLines: Int?) {
+        guard chat.scrollBack > 0 else {
+            return (transcriptLines(chat, width: width, needed: height), 0, nil)
+        }
+        var scrollBack = chat.scrollBack
+        var replyLines: Int?
+        if let last = chat.entries.last, last.role == .assistant,
+            max(last.content.utf8.count, last.thinking.utf8.count) <= pagedReplyLimit
+        {
+            let count = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat).count
+            if let anchor = chat.scrollAnchorLines, count > anchor { scrollBack += count - anchor }
+            replyLines = count
+        }
+        let needed = height + scrollBack
+        let lines = transcriptLines(chat, width: width, needed: needed)
+        if lines.count < needed { scrollBack = min(scrollBack, max(0, lines.count - height)) }
+        return (lines, scrollBack, scrollBack > 0 ? replyLines : nil)
     }
 
     static func statusLabel(_ chat: ChatPane) -> String {

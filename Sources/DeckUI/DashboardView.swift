@@ -13,6 +13,9 @@ public enum DashboardView {
     public struct Frame: Sendable, Equatable {
         public var buffer: CellBuffer
         public var cursor: Cursor?
+        /// Chat panes scrolled back whose scroll position the drawing had to settle (held at the
+        /// top, or kept still while the reply below grew); the loop folds them into the state.
+        public var scrollReports: [ChatScrollReport] = []
     }
 
     public struct Cursor: Sendable, Equatable {
@@ -30,6 +33,7 @@ public enum DashboardView {
             return Frame(buffer: buffer, cursor: nil)
         }
         var cursor: Cursor?
+        var reports: [ChatScrollReport] = []
         StatusLineView.draw(&buffer, layout.status, state)
         if let banner = layout.banner { StatusLineView.drawBanner(&buffer, banner, state) }
         if let tabBar = layout.tabBar { drawTabs(&buffer, tabBar, state) }
@@ -41,14 +45,14 @@ public enum DashboardView {
             case .running: RunningView.draw(&buffer, rect, state, focused: focused)
             case .pulls: PullsView.draw(&buffer, rect, state, focused: focused)
             case .chat:
-                if let c = ChatView.draw(&buffer, rect, state, focused: focused), focused { cursor = c }
+                if let c = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports), focused { cursor = c }
             }
         }
         HelpBarView.draw(&buffer, layout.helpBar, state)
         if let overlay = state.overlay {
             cursor = OverlayView.draw(&buffer, overlay, state)
         }
-        return Frame(buffer: buffer, cursor: cursor)
+        return Frame(buffer: buffer, cursor: cursor, scrollReports: reports)
     }
 
     /// The next frame when nothing but chat replies changed since `previous` was drawn (stream
@@ -66,8 +70,9 @@ public enum DashboardView {
         guard layout.mode != .tooSmall, let rect = layout.panes[.chat] else { return nil }
         var buffer = previous.buffer
         let focused = state.focus == .chat
-        let cursor = ChatView.draw(&buffer, rect, state, focused: focused)
-        return Frame(buffer: buffer, cursor: focused ? cursor : previous.cursor)
+        var reports: [ChatScrollReport] = []
+        let cursor = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports)
+        return Frame(buffer: buffer, cursor: focused ? cursor : previous.cursor, scrollReports: reports)
     }
 
     static func drawTooSmall(_ buffer: inout CellBuffer, _ state: AppState) {

@@ -54,8 +54,21 @@ enum ModelsView {
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
         buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
+        drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: visible.count - window.upperBound)
         return cursor
     }
+}
+
+/// "↑ 3 · ↓ 12 more" on a list pane's bottom border when rows are out of view.
+func drawHiddenCounts(_ buffer: inout CellBuffer, _ rect: Rect, above: Int, below: Int) {
+    guard above > 0 || below > 0, rect.height >= 2 else { return }
+    var parts: [String] = []
+    if above > 0 { parts.append("↑ \(above)") }
+    if below > 0 { parts.append("↓ \(below)") }
+    let text = " " + parts.joined(separator: " · ") + " more "
+    let x = rect.maxX - 2 - DisplayWidth.width(of: text)
+    guard x > rect.x else { return }
+    buffer.put(text, x: x, y: rect.maxY - 1, style: Style(.accent), maxX: rect.maxX - 1)
 }
 
 /// The running-models pane, as `ollama ps` shows them, with a live countdown.
@@ -86,8 +99,10 @@ enum RunningView {
                 ], style: state.runningStale ? Style(.dim) : .normal)
             }
             let selected = state.running.firstIndex { $0.name == state.selectedRunning }
-            buffer.drawTable(tableRect, columns: columns, rows: rows, selected: focused ? selected : nil, scroll: 0,
-                             focused: focused)
+            let window = CellBuffer.tableWindow(rowCount: rows.count, height: tableRect.height, selected: selected, scroll: 0)
+            buffer.drawTable(tableRect, columns: columns, rows: Array(rows[window]),
+                             selected: focused ? selected.map { $0 - window.lowerBound } : nil, scroll: 0, focused: focused)
+            drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: rows.count - window.upperBound)
         }
         for (i, note) in notes.suffix(notesRect.height).enumerated() {
             buffer.put("↓ " + note, x: notesRect.x + 1, y: notesRect.y + i, style: Style(.dim, [.italic]), maxX: notesRect.maxX)
@@ -108,8 +123,18 @@ enum PullsView {
             return
         }
         let selectedID = state.selectedPull ?? state.pulls.first?.id
+        // Jobs take one to many rows; the window starts where the selected job still fits.
+        let heights = state.pulls.map { rowCount($0, selected: $0.id == selectedID, width: inner.width) }
+        let selectedIndex = state.pulls.firstIndex { $0.id == selectedID } ?? 0
+        var first = 0
+        var used = heights[first...selectedIndex].reduce(0, +)
+        while used > inner.height, first < selectedIndex {
+            used -= heights[first]
+            first += 1
+        }
         var y = inner.y
-        for job in state.pulls {
+        var fullyShown = first
+        for job in state.pulls[first...] {
             guard y < inner.maxY else { break }
             let selected = job.id == selectedID
             let stalled = job.isStalled(now: state.now, after: state.stallSeconds)
@@ -163,6 +188,33 @@ enum PullsView {
                     y += 1
                 }
             }
+            if selected {
+                // The error, wrapped, under the selected job (e opens it in full).
+                for line in errorLines(job, width: inner.width) where y < inner.maxY {
+                    buffer.put(line, x: inner.x + 2, y: y, style: Style(.error), maxX: inner.maxX)
+                    y += 1
+                }
+            }
+            if y <= inner.maxY { fullyShown += 1 }
         }
+        drawHiddenCounts(&buffer, rect, above: first, below: state.pulls.count - fullyShown)
+    }
+
+    /// A failed job's error wrapped to the pane (three lines at most), when it is longer than
+    /// its line shows.
+    static func errorLines(_ job: PullJob, width: Int) -> [String] {
+        guard job.phase == .failed, let error = job.error else { return [] }
+        if DisplayWidth.width(of: job.model + " failed: " + error) <= width { return [] }
+        return Array(TextWrap.wrap(error, width: max(1, width - 2)).prefix(3))
+    }
+
+    /// Rows a job takes: its line, its bar while active or done, its layers when selected, and the
+    /// wrapped error of a selected failed job.
+    static func rowCount(_ job: PullJob, selected: Bool, width: Int) -> Int {
+        var rows = 1
+        if job.isActive || job.phase == .done { rows += 1 }
+        if selected, job.isActive { rows += job.layers.count }
+        if selected { rows += errorLines(job, width: width).count }
+        return rows
     }
 }

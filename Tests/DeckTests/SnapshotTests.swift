@@ -77,6 +77,14 @@ struct SnapshotTests {
         assertSnapshot(DashboardView.render(state).buffer, named: "help-120x40")
     }
 
+    @Test("help overlay at 80×24 from the chat prompt, a page down")
+    func helpSmall() {
+        var state = loadedState()
+        state.focus = .chat
+        press(&state, .function(1), .pageDown)
+        assertSnapshot(DashboardView.render(state).buffer, named: "help-chat-80x24")
+    }
+
     @Test("pull prompt with an error at 80×24")
     func pullPrompt() {
         var state = loadedState()

@@ -38,8 +38,8 @@ public enum HelpContent {
             ("Questions (delete, replace, push, quit)", [.overlay(.confirm)]),
             ("Prompts", [.overlay(.prompt)]), ("Create form", [.overlay(.createForm)]),
             ("Details", [.overlay(.details)]), ("Saved chats", [.overlay(.sessions)]),
-            ("Saved chats: search", [.overlay(.sessionsSearch)]), ("Saved chats: rename", [.overlay(.sessionsRename)]),
-            ("This help", [.overlay(.help)]),
+            ("Details: search", [.overlay(.detailsSearch)]), ("Saved chats: search", [.overlay(.sessionsSearch)]), ("Saved chats: rename", [.overlay(.sessionsRename)]),
+            ("This help", [.overlay(.help), .overlay(.helpSearch)]), ("Terminal too small", [.tooSmall]),
         ]
         for (title, section) in sections {
             let bindings = Keymap.bindings.filter { section.contains($0.context) }
@@ -98,7 +98,8 @@ func performHelp(_ state: inout AppState, _ help: HelpState, _ action: Action, _
     case .moveBottom: help.scroll = count
     default: break
     }
-    help.scroll = max(0, min(help.scroll, max(0, count - 1)))
+    // The last page ends on the last line (the box leaves height - 5 rows for lines).
+    help.scroll = max(0, min(help.scroll, max(0, count - max(1, state.height - 5))))
     state.overlay = .help(help)
     return []
 }
