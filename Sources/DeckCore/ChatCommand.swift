@@ -9,12 +9,13 @@ public enum ChatCommand: Sendable, Equatable {
     case model(String)
     case clear
     case save
-    case export(path: String)
+    /// `/export PATH` (refuses to replace a file) or `/export! PATH` (replaces it).
+    case export(path: String, replace: Bool)
     case help
 
     public static let helpText = """
         /set system TEXT · /set parameter NAME VALUE · /set think on|off · /image PATH · /model NAME · \
-        /clear · /export PATH · /help
+        /clear · /export PATH (/export! replaces) · /help
         """
 
     /// Parameters `/set parameter` accepts, with the type each must have.
@@ -25,6 +26,28 @@ public enum ChatCommand: Sendable, Equatable {
         "num_predict": .integer, "seed": .integer, "repeat_last_n": .integer, "num_keep": .integer,
         "num_batch": .integer, "num_gpu": .integer, "num_thread": .integer, "stop": .stringList,
     ]
+
+    /// The values each numeric parameter may take (as Ollama's runner reads them): a value outside
+    /// is refused with the range, never sent.
+    public static let ranges: [String: ClosedRange<Double>] = [
+        "temperature": 0...10, "top_p": 0...1, "min_p": 0...1, "typical_p": 0...1, "repeat_penalty": 0...10,
+        "presence_penalty": -10...10, "frequency_penalty": -10...10, "top_k": 0...100_000,
+        "num_ctx": 1...100_000_000, "num_predict": -2...100_000_000, "repeat_last_n": -1...100_000_000,
+        "num_keep": -1...100_000_000, "num_batch": 1...100_000_000, "num_gpu": -1...100_000, "num_thread": 0...100_000,
+    ]
+
+    /// Why `value` is out of range for `name`, or nil when it is fine (or has no range).
+    public static func rangeProblem(_ name: String, _ value: Double) -> String? {
+        guard let range = ranges[name], !range.contains(value) else { return nil }
+        func text(_ bound: Double) -> String {
+            bound == bound.rounded() && abs(bound) < 1e15 ? String(Int64(bound)) : String(bound)
+        }
+        let special: [String: String] = [
+            "num_predict": " (-1 no limit, -2 fill the context)", "repeat_last_n": " (-1 the whole context)",
+            "num_gpu": " (-1 as many layers as fit)", "num_thread": " (0 lets the server choose)",
+        ]
+        return "\(name) must be between \(text(range.lowerBound)) and \(text(range.upperBound))\(special[name] ?? ""), not \(text(value))"
+    }
 
     /// Parses a line starting with `/`; nil for ordinary text. Errors name what is wrong.
     public static func parse(_ line: String) -> Result<ChatCommand, ChatInputError>? {
@@ -60,9 +83,9 @@ public enum ChatCommand: Sendable, Equatable {
             return .success(.model(name))
         case "/clear": return .success(.clear)
         case "/save": return .success(.save)
-        case "/export":
+        case "/export", "/export!":
             let path = rest(1)
-            return path.isEmpty ? .failure(ChatInputError("usage: /export PATH")) : .success(.export(path: path))
+            return path.isEmpty ? .failure(ChatInputError("usage: /export PATH")) : .success(.export(path: path, replace: head == "/export!"))
         case "/help", "/?": return .success(.help)
         default:
             return .failure(ChatInputError("unknown command \(head) — /help lists them"))
@@ -76,11 +99,13 @@ public enum ChatCommand: Sendable, Equatable {
         switch type {
         case .integer:
             guard let number = Int64(value) else { return .failure(ChatInputError("\(name) must be a whole number, not '\(value)'")) }
+            if let problem = rangeProblem(name, Double(number)) { return .failure(ChatInputError(problem)) }
             return .success(.setParameter(name, .integer(number)))
         case .number:
             guard let number = Double(value), number.isFinite else {
                 return .failure(ChatInputError("\(name) must be a number, not '\(value)'"))
             }
+            if let problem = rangeProblem(name, number) { return .failure(ChatInputError(problem)) }
             return .success(.setParameter(name, .number(number)))
         case .stringList:
             return .success(.setParameter(name, .array([.string(value)])))

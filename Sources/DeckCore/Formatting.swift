@@ -81,6 +81,14 @@ public enum Format {
         return "\(total / 3600)h\(total % 3600 / 60)m"
     }
 
+    /// A wait so far: `12s`, `3m05s`, `1h02m`.
+    public static func elapsed(seconds: Int) -> String {
+        let value = max(0, seconds)
+        if value < 60 { return "\(value)s" }
+        if value < 3600 { return "\(value / 60)m\(pad2(value % 60))s" }
+        return "\(value / 3600)h\(pad2(value % 3600 / 60))m"
+    }
+
     /// Wall-clock `HH:MM:SS` in the machine's time zone offset.
     public static func clock(_ date: Date, utcOffsetSeconds: Int) -> String {
         let seconds = Int(date.timeIntervalSince1970) + utcOffsetSeconds

@@ -24,6 +24,8 @@ public enum Msg: Sendable, Equatable {
     /// A chunk for the chat pane with this id.
     case chatChunkReceived(pane: Int, ChatResponse)
     case chatFinished(pane: Int, OllamaError?)
+    /// The reply went on past lines that were not JSON (the first shown, shortened).
+    case chatLinesSkipped(pane: Int, count: Int, example: String)
     /// A frame settled a scrolled-back chat pane's position (held at the top, or kept still while
     /// its reply grew).
     case chatScrollSettled(ChatScrollReport)
@@ -38,8 +40,8 @@ public enum Msg: Sendable, Equatable {
     case storeFailed(String)
     /// The store works again after failing: the open chats are written again whole.
     case storeRecovered
-    /// `/export` finished.
-    case exported(path: String, error: String?)
+    /// `/export` from this pane finished (the error in words, or nil).
+    case exported(pane: Int, path: String, error: String?)
     /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.
     case operationFinished(ModelOperation, OllamaError?)
     /// The details of a model arrived (for the details overlay).
@@ -76,7 +78,8 @@ public enum Effect: Sendable, Equatable {
     case startEmbed(pane: Int, model: String, text: String, id: EffectID)
     /// Read and check an image file for a chat pane.
     case readImage(pane: Int, path: String)
-    case exportMarkdown(path: String, markdown: String)
+    /// Write a pane's transcript; an existing file only when `replace` (`/export!`).
+    case exportMarkdown(pane: Int, path: String, markdown: String, replace: Bool)
     case saveSession(SessionHeader)
     case saveEntry(session: String, position: Int, entry: ChatEntry, complete: Bool)
     case truncateSession(String, from: Int)

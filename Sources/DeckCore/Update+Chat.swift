@@ -130,8 +130,8 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         addNotice(&state, index: index, state.chat.sessionKey == nil
             ? "nothing to save yet: the chat is saved as you go from its first message"
             : "saved as you go — ^S lists saved chats")
-    case .export(let path):
-        return [.exportMarkdown(path: path, markdown: transcriptMarkdown(state.chat))]
+    case .export(let path, let replace):
+        return [.exportMarkdown(pane: state.chat.id, path: path, markdown: transcriptMarkdown(state.chat), replace: replace)]
     case .help:
         addNotice(&state, index: index, ChatCommand.helpText)
     }
@@ -296,7 +296,7 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.listSessions]
     case .newPane:
         guard state.chats.count < AppState.maxChatPanes else {
-            setNotice(&state, "at most \(AppState.maxChatPanes) chat panes")
+            addNotice(&state, index: state.activeChat, "at most \(AppState.maxChatPanes) chat panes: ^X closes one")
             return []
         }
         var pane = ChatPane(id: state.nextChatID, model: state.chat.model)
@@ -350,7 +350,7 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.chat.input.insert("\n")
     case .copyReply:
         guard let reply = state.chat.entries.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
-            setNotice(&state, "no reply to copy")
+            addNotice(&state, index: state.activeChat, "no reply to copy yet")
             return []
         }
         setNotice(&state, "copied the last reply")
@@ -359,7 +359,7 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard let reply = state.chat.entries.last(where: { $0.role == .assistant && !$0.content.isEmpty }),
             let code = lastCodeBlock(reply.content)
         else {
-            setNotice(&state, "no code block in the last reply")
+            addNotice(&state, index: state.activeChat, "no code block in the last reply")
             return []
         }
         setNotice(&state, "copied the last code block")

@@ -59,7 +59,10 @@ func installedModel(_ state: AppState, named name: String) -> InstalledModel? {
 
 /// Parses `temperature=0.7 num_ctx=8192 stop=<|end|>` into create parameters, with type checks.
 public enum CreateParameters {
-    public struct Problem: Error, Equatable { public var message: String }
+    public struct Problem: Error, Equatable {
+        public var message: String
+        public init(message: String) { self.message = message }
+    }
 
     static let numeric: Set<String> = [
         "temperature", "top_p", "top_k", "min_p", "num_ctx", "num_predict", "seed", "repeat_penalty", "repeat_last_n",
@@ -85,11 +88,13 @@ public enum CreateParameters {
                     guard let number = Int64(value) else {
                         return .failure(Problem(message: "\(name) must be a whole number (got \"\(value)\")"))
                     }
+                    if let problem = ChatCommand.rangeProblem(name, Double(number)) { return .failure(Problem(message: problem)) }
                     parameters[name] = .integer(number)
                 } else {
-                    guard let number = Double(value) else {
+                    guard let number = Double(value), number.isFinite else {
                         return .failure(Problem(message: "\(name) must be a number (got \"\(value)\")"))
                     }
+                    if let problem = ChatCommand.rangeProblem(name, number) { return .failure(Problem(message: problem)) }
                     parameters[name] = .number(number)
                 }
             } else {

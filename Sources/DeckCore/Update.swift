@@ -100,6 +100,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .chatFinished(let pane, let error):
         return finishChat(&state, pane: pane, error: error)
+    case .chatLinesSkipped(let pane, let count, let example):
+        guard let index = state.chatIndex(id: pane) else { return [] }
+        let lines = count == 1 ? "a line" : "\(count) lines"
+        addNotice(&state, index: index, "the server sent \(lines) that were not JSON (skipped; the reply went on): \(example)")
+        return []
     case .chatScrollSettled(let report):
         guard let index = state.chatIndex(id: report.pane), state.chats[index].scrollBack > 0 else { return [] }
         state.chats[index].scrollBack = report.scrollBack
@@ -112,8 +117,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return embedded(&state, pane: pane, text: text, result)
     case .sessionsListed, .searchFinished, .sessionOpened, .storeFailed, .storeRecovered:
         return sessionMessage(&state, msg)
-    case .exported(let path, let error):
-        setNotice(&state, error.map { "export failed: \($0)" } ?? "exported to \(path)")
+    case .exported(let pane, let path, let error):
+        // Said in the pane that asked, where it is seen.
+        let text = error.map { "export failed: \($0)" } ?? "exported to \(path)"
+        if let index = state.chatIndex(id: pane) { addNotice(&state, index: index, text) } else { setNotice(&state, text) }
         return []
     case .operationFinished(let operation, let error):
         return operationFinished(&state, operation, error)

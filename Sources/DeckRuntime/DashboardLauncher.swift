@@ -55,6 +55,8 @@ public enum DashboardLauncher {
             explicitHost: options.host, environment: options.environment)
         configuration.headers += options.headers
         configuration.requestTimeout = options.requestTimeout
+        // A line that is not JSON is skipped with a notice; the reply goes on.
+        configuration.skipsMalformedLines = true
         let namedHost = options.host != nil || !(options.environment["OLLAMA_HOST"] ?? "").isEmpty
         var demoServer: SimServer?
         var notice: String?

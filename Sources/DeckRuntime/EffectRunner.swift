@@ -24,15 +24,15 @@ public final class EffectRunner: Sendable {
     /// loop ticks it after each frame, so streams read right after frames are drawn and the process
     /// sleeps on one timer (the loop's), not one per stream.
     public let pacer = StreamPacer()
-    /// Reading images and writing exports: blocking file work, kept off the tasks' threads (which
-    /// may be the network's event loops).
-    private let fileQueue = DispatchQueue(label: "ollama-deck.files")
+    /// Reading images and writing exports.
+    private let fileEffects: FileEffects
 
     public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
         self.inbox = inbox
         self.client = Mutex(client)
         self.demoConfiguration = demoConfiguration
         self.storeEffects = StoreEffects(store: store, inbox: inbox)
+        self.fileEffects = FileEffects(inbox: inbox)
     }
 
     /// Waits for queued store writes (before exit), without blocking a thread.
@@ -41,7 +41,7 @@ public final class EffectRunner: Sendable {
     var currentClient: OllamaClient { client.withLock { $0 } }
 
     public func run(_ effect: Effect) {
-        if storeEffects.run(effect) { return }
+        if storeEffects.run(effect) || fileEffects.run(effect) { return }
         let client = currentClient
         let inbox = self.inbox
         let pacer = self.pacer
@@ -88,9 +88,12 @@ public final class EffectRunner: Sendable {
         case .startChat(let pane, let request, let id):
             track(id) {
                 do {
-                    for try await chunk in try await client.chat(request).paced(by: pacer) {
+                    let stream = try await client.chat(request).paced(by: pacer)
+                    for try await chunk in stream {
                         inbox.post(.chatChunkReceived(pane: pane, chunk))
                     }
+                    let skipped = stream.skippedLines
+                    if skipped.count > 0 { inbox.post(.chatLinesSkipped(pane: pane, count: skipped.count, example: skipped.first ?? "")) }
                     inbox.post(.chatFinished(pane: pane, nil))
                 } catch {
                     inbox.post(.chatFinished(pane: pane, Self.ollamaError(error, client)))
@@ -105,17 +108,8 @@ public final class EffectRunner: Sendable {
                     inbox.post(.embedded(pane: pane, text: text, .failure(Self.ollamaError(error, client))))
                 }
             }
-        case .readImage(let pane, let path):
-            fileQueue.async { inbox.post(.imageRead(pane: pane, ImageLoader.load(path: path))) }
-        case .exportMarkdown(let path, let markdown):
-            fileQueue.async {
-                do {
-                    try markdown.write(toFile: path, atomically: true, encoding: .utf8)
-                    inbox.post(.exported(path: path, error: nil))
-                } catch {
-                    inbox.post(.exported(path: path, error: "cannot write \(path)"))
-                }
-            }
+        case .readImage, .exportMarkdown:
+            break  // FileEffects ran it
         case .copyToClipboard:
             break  // the loop writes OSC 52 to the terminal itself
         case .saveSession, .saveEntry, .truncateSession, .saveOpenPanes, .listSessions, .openSession, .deleteSession,

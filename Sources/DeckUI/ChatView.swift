@@ -60,7 +60,7 @@ enum ChatView {
     ) -> DashboardView.Cursor? {
         let chat = state.chats[index]
         var title = state.chats.count > 1 ? "4 Chat \(index + 1)/\(state.chats.count)" : "4 Chat"
-        let status = statusLabel(chat)
+        let status = statusLabel(chat, now: state.now)
         if !status.isEmpty { title += " [\(status)]" }
         if let model = chat.model { title += " · \(model)" }
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")
@@ -162,10 +162,13 @@ enum ChatView {
         return (lines, scrollBack, scrollBack > 0 ? replyLines : nil)
     }
 
-    static func statusLabel(_ chat: ChatPane) -> String {
+    static func statusLabel(_ chat: ChatPane, now: Date) -> String {
         switch chat.status {
         case .idle: return ""
-        case .waiting: return "loading model…"
+        case .waiting:
+            // A server that accepts and never answers: the wait is counted, and the way out shown.
+            let waited = chat.sentAt.map { max(0, Int(now.timeIntervalSince($0))) } ?? 0
+            return waited < 2 ? "loading model…" : "waiting \(Format.elapsed(seconds: waited)) · Esc stops"
         case .thinking: return "thinking…"
         case .streaming: return "streaming"
         case .done: return "done"

@@ -2,6 +2,7 @@ import Foundation
 import DeckCore
 import OllamaKit
 import TermUI
+import DeckUI
 import Testing
 
 /// The saved-chat and overwrite bugs a daily user met (issue "Trust"), each pinned by a test.
@@ -152,5 +153,44 @@ struct TrustTests {
         input = TextInput(selecting: "30m")
         _ = input.handle(.paste("2h"))
         #expect(input.text == "2h")
+    }
+}
+
+@Suite("Trust: messages a user can act on")
+struct TrustMessageTests {
+    @Test("/set parameter checks ranges as well as types, in the chat and in the create form")
+    func parameterRanges() {
+        #expect(ChatCommand.parse("/set parameter num_ctx -5") == .failure(ChatInputError("num_ctx must be between 1 and 100000000, not -5")))
+        #expect(ChatCommand.parse("/set parameter top_p 1.5") == .failure(ChatInputError("top_p must be between 0 and 1, not 1.5")))
+        #expect(ChatCommand.parse("/set parameter num_predict -1") == .success(.setParameter("num_predict", .integer(-1))))
+        #expect(ChatCommand.parse("/set parameter temperature 0.7") == .success(.setParameter("temperature", .number(0.7))))
+        #expect(CreateParameters.parse("num_ctx=0") == .failure(CreateParameters.Problem(message: "num_ctx must be between 1 and 100000000, not 0")))
+        #expect(CreateParameters.parse("temperature=nan") == .failure(CreateParameters.Problem(message: "temperature must be a number (got \"nan\")")))
+    }
+
+    @Test("a chat the server never answers shows how long it has waited and that Esc stops it")
+    func waitingShowsTimer() {
+        var state = loadedState()
+        _ = update(&state, .resized(width: 120, height: 40))
+        press(&state, .enter)
+        for character in "hello" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(DashboardView.render(state).buffer.text.contains("loading model…"))
+        _ = update(&state, .ticked(state.now.addingTimeInterval(75)))
+        #expect(DashboardView.render(state).buffer.text.contains("waiting 1m15s · Esc stops"))
+    }
+
+    @Test("lines the server sent that were not JSON are named in the pane, and the reply is kept")
+    func skippedLinesNoticed() {
+        var state = loadedState()
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("kept"), done: true)))
+        _ = update(&state, .chatLinesSkipped(pane: 1, count: 2, example: "{\"model\":\"oops\""))
+        let effects = update(&state, .chatFinished(pane: 1, nil))
+        #expect(state.chat.entries.contains { $0.role == .assistant && $0.content == "kept" })
+        #expect(state.chat.entries.contains { $0.role == .notice && $0.content.contains("2 lines that were not JSON") })
+        #expect(effects.contains { if case .saveEntry(_, _, let entry, true) = $0 { return entry.content == "kept" } else { return false } })
     }
 }

@@ -473,15 +473,21 @@ struct ChatCommandTests {
     }
 
     @Test("/export writes the transcript as Markdown")
-    func export() {
+    func export() throws {
         var state = loadedState()
         press(&state, .enter)
         for character in "/export /tmp/x.md" { press(&state, .character(character)) }
-        guard case .exportMarkdown(let path, let markdown)? = press(&state, .enter).first else {
-            Issue.record("no export")
+        let effect = try #require(press(&state, .enter).first)
+        guard case .exportMarkdown(let pane, let path, let markdown, let replace) = effect else {
+            Issue.record("not an export: \(effect)")
             return
         }
+        #expect(pane == state.chat.id)
         #expect(path == "/tmp/x.md")
+        #expect(!replace)
         #expect(markdown.hasPrefix("# Chat with qwen3:8b"))
+        // The outcome is said in the pane, where it is seen.
+        _ = update(&state, .exported(pane: pane, path: path, error: "cannot write /tmp/x.md: permission denied"))
+        #expect(state.chat.entries.last?.content == "export failed: cannot write /tmp/x.md: permission denied")
     }
 }

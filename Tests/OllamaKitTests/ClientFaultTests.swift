@@ -85,6 +85,22 @@ struct ClientFaultTests {
         }
     }
 
+    @Test("with skipsMalformedLines a line that is not JSON is skipped and counted; the reply goes on to its end")
+    func malformedSkipped() async throws {
+        try await withSim({ _ in }, client: { configuration in
+            self.faulted("malformed", after: 2)(&configuration)
+            configuration.skipsMalformedLines = true
+        }) { _, client in
+            let stream = try await client.chat(Self.prompt)
+            let (chunks, error) = await collect(stream)
+            #expect(error == nil)
+            #expect(chunks.last?.done == true)
+            #expect(chunks.count > 2)
+            #expect(stream.skippedLines.count == 1)
+            #expect(stream.skippedLines.first?.contains("oops") == true)
+        }
+    }
+
     @Test("a line over the cap is refused with a clear error, memory bounded")
     func longLine() async throws {
         try await withSim({ $0.longLineBytes = 2 * 1024 * 1024 },
@@ -132,7 +148,8 @@ struct ClientFaultTests {
             let (chunks, error) = await collect(stream)
             #expect(chunks.count == 3)
             #expect(error as? OllamaError == .timeout(host: client.hostDescription))
-            #expect(ContinuousClock.now - start >= .seconds(2))
+            // The silence is timed from the last value, which may have arrived just before `start`.
+            #expect(ContinuousClock.now - start >= .seconds(1.5))
         }
     }
 

@@ -54,7 +54,11 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
     /// chunks one after another); a part after a longer gap had to wait for the server.
     static var sameReadGap: TimeAmount { .milliseconds(1) }
 
-    init(eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount) {
+    /// Skip lines that are not JSON (counted in the feed) rather than failing the stream.
+    private let skipsMalformed: Bool
+
+    init(eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount, skipsMalformed: Bool = false) {
+        self.skipsMalformed = skipsMalformed
         self.eventLoop = eventLoop
         self.head = eventLoop.makePromise(of: Void.self)
         self.host = host
@@ -113,6 +117,8 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
             for line in output.lines {
                 do {
                     values.append(try reading.decoder.decode(line))
+                } catch OllamaError.malformedResponse(_, let snippet) where skipsMalformed {
+                    feed.noteSkipped(snippet: snippet)
                 } catch {
                     reading.finished = true
                     return .failed(values: values, Self.ollamaError(error))
@@ -184,6 +190,8 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
             if let rest = reading.framer.finish() {
                 do {
                     values.append(try reading.decoder.decode(rest))
+                } catch OllamaError.malformedResponse(_, let snippet) where skipsMalformed {
+                    feed.noteSkipped(snippet: snippet)
                 } catch {
                     return .stream(values: values, .failed(Self.ollamaError(error)))
                 }

@@ -23,6 +23,9 @@ public struct OllamaClientConfiguration: Sendable, Equatable {
     /// The largest non-streaming body accepted.
     public var maxBodyBytes: Int
     public var userAgent: String
+    /// Streams skip a line that is not JSON (counting it, see ``OllamaStream/skippedLines``) instead
+    /// of ending with ``OllamaError/malformedResponse(reason:snippet:)``. Off by default.
+    public var skipsMalformedLines = false
 
     /// One HTTP header.
     public struct HeaderField: Sendable, Equatable {

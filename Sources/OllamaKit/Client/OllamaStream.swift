@@ -59,6 +59,10 @@ public struct OllamaStream<Element: Decodable & Sendable & StreamTerminating>: A
         return copy
     }
 
+    /// Lines this stream skipped because they were not JSON (only with
+    /// ``OllamaClientConfiguration/skipsMalformedLines``), and the first of them, shortened.
+    public var skippedLines: (count: Int, first: String?) { connection.feed.skippedLines }
+
     public struct Iterator: AsyncIteratorProtocol {
         let connection: StreamConnection<Element>
 

@@ -46,6 +46,18 @@ final class StreamFeed<Element: Sendable>: Sendable {
         self.highWater = highWater
     }
 
+    private let skipped = Mutex<(count: Int, first: String?)>((0, nil))
+
+    /// Lines skipped because they were not JSON, and the first of them (shortened).
+    var skippedLines: (count: Int, first: String?) { skipped.withLock { $0 } }
+
+    func noteSkipped(snippet: String) {
+        skipped.withLock { skipped in
+            skipped.count += 1
+            if skipped.first == nil { skipped.first = snippet }
+        }
+    }
+
     var pacing: Pacing {
         get { pacingMode.withLock { $0 } }
         set { pacingMode.withLock { $0 = newValue } }
