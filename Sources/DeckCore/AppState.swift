@@ -144,6 +144,9 @@ public struct AppState: Sendable, Equatable {
     /// True when a demo can be offered (no host was named explicitly).
     public var canOfferDemo: Bool
     public var connection: ConnectionState = .connecting
+    /// What a reachable server answered oddly, by request ("version", "models", "running"):
+    /// shown as "server answered, but …" instead of offline.
+    public var serverProblems: [String: String] = [:]
     public var width: Int = 80
     public var height: Int = 24
     public var now: Date
@@ -220,7 +223,7 @@ public struct AppState: Sendable, Equatable {
     }
 
     public static func == (lhs: AppState, rhs: AppState) -> Bool {
-        lhs.host == rhs.host && lhs.connection == rhs.connection && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
+        lhs.host == rhs.host && lhs.connection == rhs.connection && lhs.serverProblems == rhs.serverProblems && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
             && lhs.models == rhs.models && lhs.sort == rhs.sort && lhs.sortDescending == rhs.sortDescending
             && lhs.filter == rhs.filter && lhs.selectedModel == rhs.selectedModel && lhs.running == rhs.running
             && lhs.pulls == rhs.pulls && lhs.chats == rhs.chats && lhs.activeChat == rhs.activeChat && lhs.compareMode == rhs.compareMode && lhs.width == rhs.width && lhs.height == rhs.height
@@ -250,6 +253,11 @@ public struct AppState: Sendable, Equatable {
     public var selectedModelIndex: Int? {
         guard let selectedModel else { return nil }
         return visibleModels.firstIndex { $0.name == selectedModel }
+    }
+
+    /// The first thing a reachable server answered oddly, for the banner.
+    public var serverProblem: String? {
+        ["version", "models", "running"].lazy.compactMap { self.serverProblems[$0] }.first
     }
 
     public var hasActiveWork: Bool { chats.contains(where: \.isStreaming) || pulls.contains(where: \.isActive) }

@@ -17,8 +17,9 @@ public enum Msg: Sendable, Equatable {
     /// The wall clock, set before each batch so stream timings (time to first token) are exact.
     case clockAdvanced(Date)
     case versionLoaded(Result<String, OllamaError>)
-    case modelsLoaded(Result<[InstalledModel], OllamaError>)
-    case runningLoaded(Result<[RunningModel], OllamaError>)
+    /// The models list; `skipped` names entries that could not be read (the rest are shown).
+    case modelsLoaded(Result<[InstalledModel], OllamaError>, skipped: [SkippedEntry] = [])
+    case runningLoaded(Result<[RunningModel], OllamaError>, skipped: [SkippedEntry] = [])
     case pullProgressed(job: Int, ProgressResponse)
     case pullFinished(job: Int, OllamaError?)
     /// A chunk for the chat pane with this id.

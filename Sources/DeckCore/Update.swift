@@ -38,24 +38,26 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         case .success(let version):
             state.connection = .online(version: version)
             state.retryDelay = 1
+            state.serverProblems["version"] = nil
             return []
         case .failure(let error):
-            return wentOffline(&state, error)
+            return failed(&state, "version", error)
         }
-    case .modelsLoaded(let result):
+    case .modelsLoaded(let result, let skipped):
         state.pendingRequests = max(0, state.pendingRequests - 1)
         switch result {
         case .success(let models):
             state.models = models
             state.modelsLoadedOnce = true
             state.modelsStale = false
+            state.serverProblems["models"] = skippedProblem("/api/tags", skipped)
             keepModelSelection(&state)
             return []
         case .failure(let error):
             state.modelsStale = true
-            return wentOffline(&state, error)
+            return failed(&state, "models", error)
         }
-    case .runningLoaded(let result):
+    case .runningLoaded(let result, let skipped):
         state.pendingRequests = max(0, state.pendingRequests - 1)
         switch result {
         case .success(let models):
@@ -63,6 +65,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             for name in gone.sorted() { state.vanished.append((name, state.now)) }
             state.running = models
             state.runningStale = false
+            state.serverProblems["running"] = skippedProblem("/api/ps", skipped)
             if let selected = state.selectedRunning, !models.contains(where: { $0.name == selected }) {
                 state.selectedRunning = models.first?.name
             } else if state.selectedRunning == nil {
@@ -71,7 +74,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             return []
         case .failure(let error):
             state.runningStale = true
-            return wentOffline(&state, error)
+            return failed(&state, "running", error)
         }
     case .pullProgressed(let job, let line):
         guard let index = state.pulls.firstIndex(where: { $0.id == job }) else { return [] }
@@ -141,6 +144,31 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.wantsQuit = true
         return cancelAll(&state) + [.quit]
     }
+}
+
+/// A refresh failed. A server that answered, but oddly (a body that is not the JSON expected, an
+/// HTTP error), is reachable: it stays online with the problem shown, and is asked again at the
+/// usual pace. Only a server that cannot be reached is offline.
+func failed(_ state: inout AppState, _ what: String, _ error: OllamaError) -> [Effect] {
+    switch error {
+    case .malformedResponse, .http:
+        let endpoint = ["version": "/api/version", "models": "/api/tags", "running": "/api/ps"][what] ?? what
+        state.serverProblems[what] = "\(endpoint): \(error.serverMessage ?? error.description)"
+        switch state.connection {
+        case .offline, .connecting: state.connection = .online(version: "?")
+        case .online: break
+        }
+        return []
+    default:
+        return wentOffline(&state, error)
+    }
+}
+
+/// "/api/tags: 2 entries could not be read (x: modified_at: …)" or nil.
+func skippedProblem(_ endpoint: String, _ skipped: [SkippedEntry]) -> String? {
+    guard let first = skipped.first else { return nil }
+    let count = skipped.count == 1 ? "1 entry" : "\(skipped.count) entries"
+    return "\(endpoint): \(count) could not be read and \(skipped.count == 1 ? "is" : "are") not shown (\(first.description))"
 }
 
 /// Marks the connection down and schedules a retry with exponential backoff.

@@ -54,13 +54,19 @@ public final class EffectRunner: Sendable {
             }
         case .fetchModels:
             Task.detached {
-                do { inbox.post(.modelsLoaded(.success(try await client.listModels()))) } catch {
+                do {
+                    let listing = try await client.listModelsListing()
+                    inbox.post(.modelsLoaded(.success(listing.entries), skipped: listing.skipped))
+                } catch {
                     inbox.post(.modelsLoaded(.failure(Self.ollamaError(error, client))))
                 }
             }
         case .fetchRunning:
             Task.detached {
-                do { inbox.post(.runningLoaded(.success(try await client.runningModels()))) } catch {
+                do {
+                    let listing = try await client.runningModelsListing()
+                    inbox.post(.runningLoaded(.success(listing.entries), skipped: listing.skipped))
+                } catch {
                     inbox.post(.runningLoaded(.failure(Self.ollamaError(error, client))))
                 }
             }

@@ -25,8 +25,7 @@ public enum DashboardView {
 
     public static func render(_ state: AppState) -> Frame {
         var buffer = CellBuffer(width: state.width, height: state.height)
-        let showBanner: Bool
-        if case .offline = state.connection { showBanner = true } else { showBanner = false }
+        let showBanner = Self.showsBanner(state)
         let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: showBanner)
         if layout.mode == .tooSmall {
             drawTooSmall(&buffer, state)
@@ -55,6 +54,12 @@ public enum DashboardView {
         return Frame(buffer: buffer, cursor: cursor, scrollReports: reports)
     }
 
+    /// The banner line shows while the server is unreachable, or answers oddly.
+    static func showsBanner(_ state: AppState) -> Bool {
+        if case .offline = state.connection { return true }
+        return state.serverProblem != nil
+    }
+
     /// The next frame when nothing but chat replies changed since `previous` was drawn (stream
     /// chunks): `previous` with only the chat pane drawn again, the same cells `render` would give
     /// at a fraction of the work. Nil when that cannot be known to hold (an overlay, the offline
@@ -65,7 +70,7 @@ public enum DashboardView {
         guard state.overlay == nil, previous.buffer.width == state.width, previous.buffer.height == state.height else {
             return nil
         }
-        if case .offline = state.connection { return nil }  // the banner counts down the retry
+        if showsBanner(state) { return nil }  // the banner counts down the retry
         let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: false)
         guard layout.mode != .tooSmall, let rect = layout.panes[.chat] else { return nil }
         var buffer = previous.buffer
@@ -125,7 +130,13 @@ enum StatusLineView {
     }
 
     static func drawBanner(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
-        guard case .offline(let reason, let retryAt) = state.connection else { return }
+        guard case .offline(let reason, let retryAt) = state.connection else {
+            if let problem = state.serverProblem {
+                buffer.fill(rect, style: Style(.banner))
+                buffer.put(" ⚠ server answered, but \(problem)", x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)
+            }
+            return
+        }
         buffer.fill(rect, style: Style(.banner))
         let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
         // The keys named are the ones that work where the user is (F5 in the chat prompt, r elsewhere).

@@ -13,7 +13,9 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withClient(server) { client in
-            let models = try await client.listModels()
+            let listing = try await client.listModelsListing()
+            warnSkipped("/api/tags", listing.skipped)
+            let models = listing.entries
             if json { return try printJSON(models) }
             let now = Date()
             printOut(formatTable(
@@ -32,7 +34,9 @@ struct PsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withClient(server) { client in
-            let models = try await client.runningModels()
+            let listing = try await client.runningModelsListing()
+            warnSkipped("/api/ps", listing.skipped)
+            let models = listing.entries
             if json { return try printJSON(models) }
             let now = Date()
             printOut(formatTable(
@@ -96,6 +100,11 @@ struct CopyCommand: AsyncParsableCommand {
             printOut("copied '\(source)' to '\(destination)'\n")
         }
     }
+}
+
+/// Names on stderr each entry of a list the server sent that could not be read (the rest print).
+func warnSkipped(_ endpoint: String, _ skipped: [SkippedEntry]) {
+    for entry in skipped { printError("warning: \(endpoint) entry left out: \(entry.description)") }
 }
 
 /// Prints a value as pretty, key-sorted JSON on stdout.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckCore
 import DeckRuntime
 import OllamaKit
 
@@ -7,6 +8,7 @@ struct OllamaDeckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ollama-deck",
         abstract: "A terminal dashboard for Ollama: installed and running models, pulls, and streaming chat.",
+        version: DeckVersion.current,
         subcommands: [
             DashboardCommand.self, ListCommand.self, PsCommand.self, PullCommand.self, RemoveCommand.self,
             ShowCommand.self, CopyCommand.self,

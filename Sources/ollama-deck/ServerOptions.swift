@@ -30,6 +30,7 @@ struct ServerOptions: ParsableArguments {
 /// Runs `body` with a client, closing it afterwards; an ``OllamaError`` becomes the server's
 /// message on stderr and exit code 1.
 func withClient(_ options: ServerOptions, _ body: (OllamaClient) async throws -> Void) async throws {
+    exitOnInterrupt()
     let client = options.makeClient()
     do {
         try await body(client)
@@ -41,6 +42,16 @@ func withClient(_ options: ServerOptions, _ body: (OllamaClient) async throws ->
     } catch {
         try? await client.shutdown()
         throw error
+    }
+}
+
+/// Ctrl-C ends a headless command with status 130, as a shell reports a command it interrupted,
+/// after ending the line a progress bar may have left open.
+func exitOnInterrupt() {
+    signal(SIGINT) { _ in
+        var newline: UInt8 = 0x0A
+        _ = write(1, &newline, 1)
+        _exit(130)
     }
 }
 

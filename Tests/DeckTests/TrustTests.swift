@@ -194,3 +194,35 @@ struct TrustMessageTests {
         #expect(effects.contains { if case .saveEntry(_, _, let entry, true) = $0 { return entry.content == "kept" } else { return false } })
     }
 }
+
+@Suite("Trust: a server that answers oddly")
+struct OddServerTests {
+    @Test("entries that cannot be read are counted and named; the rest show; the server stays online")
+    func skippedEntries() {
+        var state = loadedState()
+        _ = update(&state, .resized(width: 120, height: 40))
+        let skipped = [SkippedEntry(index: 1, name: "nozone:1", reason: "modified_at: not an RFC 3339 timestamp")]
+        _ = update(&state, .modelsLoaded(.success(sampleModels()), skipped: skipped))
+        #expect(state.connection.isOnline)
+        #expect(state.models.count == 4)
+        let banner = DashboardView.render(state).buffer.rowText(1)
+        #expect(banner.contains("server answered, but /api/tags: 1 entry could not be read"))
+        #expect(banner.contains("nozone:1"))
+        _ = update(&state, .modelsLoaded(.success(sampleModels())))
+        #expect(state.serverProblem == nil)
+        #expect(!DashboardView.render(state).buffer.rowText(1).contains("server answered"))
+    }
+
+    @Test("a body that is not what was expected is 'server answered, but …', not offline, and does not back off")
+    func malformedIsNotOffline() {
+        var state = loadedState()
+        let effects = update(&state, .runningLoaded(.failure(.malformedResponse(reason: "a line is not JSON", snippet: "<html>"))))
+        #expect(effects.isEmpty)
+        #expect(state.connection.isOnline)
+        #expect(state.serverProblem?.hasPrefix("/api/ps: ") == true)
+        #expect(state.retryDelay == 1)
+        // The next refresh comes at the usual pace, not after an offline back-off.
+        let tick = update(&state, .ticked(state.now.addingTimeInterval(runningRefreshInterval + 0.1)))
+        #expect(tick.contains(.fetchRunning))
+    }
+}

@@ -23,8 +23,58 @@ struct SubcommandTests {
         #expect(decoded?.first?["details"] != nil)
         let ps = try run(sim, ["ps"])
         #expect(ps.status == 0 && ps.stdout.hasPrefix("NAME"))
-        #expect(try run(sim, ["ps", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" ||
-                (try run(sim, ["ps", "--json"]).stdout.contains("[")))
+        // Nothing loaded: an empty JSON array, on one line.
+        #expect(try run(sim, ["ps", "--json"]).stdout == "[]\n")
+    }
+
+    @Test("--version prints the version; a multi-model pull names the model on every line")
+    func versionAndNamedPulls() throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let version = try runProduct("ollama-deck", ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        let pulled = try run(sim, ["pull", "tiny", "phi4-mini"])
+        #expect(pulled.status == 0)
+        let lines = pulled.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.hasPrefix("tiny: ") || $0.hasPrefix("phi4-mini: ") }, "\(lines)")
+        #expect(lines.contains("phi4-mini: success"))
+    }
+
+    @Test("Ctrl-C during a pull exits with status 130")
+    func interruptExits130() throws {
+        let sim = try SimProcess(extraArguments: ["--pull-rate", "1000"])
+        defer { sim.stop() }
+        let deck = Products.path("ollama-deck")
+        let output = try shell(["sh", "-c", "OLLAMA_HOST=\(sim.url) timeout --preserve-status -s INT 1 '\(deck)' pull phi4-mini >/dev/null 2>&1; echo $?"])
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "130")
+    }
+
+    @Test("cp refuses to replace an existing model unless --force, and names it")
+    func copyRefusesOverwrite() throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let before = try run(sim, ["list", "--json"]).stdout
+        let refused = try run(sim, ["cp", "llama3.2", "qwen3:8b"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("'qwen3:8b' exists"))
+        #expect(refused.stderr.contains("--force"))
+        #expect(try run(sim, ["list", "--json"]).stdout == before)
+        #expect(try run(sim, ["cp", "--force", "llama3.2", "qwen3:8b"]).status == 0)
+    }
+
+    @Test("show prints a server's text with its escape sequences made visible")
+    func showSanitizes() throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let body = #"{"model":"evil","from":"qwen3:8b","system":"hi \u001b]0;pwned\u0007 \u001b[2J there"}"#
+        try shell(["curl", "-s", "-o", "/dev/null", "\(sim.url)/api/create", "-d", body], captureOutput: false)
+        let shown = try run(sim, ["show", "evil", "--system"])
+        #expect(shown.status == 0)
+        #expect(!shown.stdout.contains("\u{1B}") && !shown.stdout.contains("\u{07}"))
+        #expect(shown.stdout.contains("pwned"))
+        #expect(shown.stdout.contains("\u{241B}"))  // ␛, the visible stand-in
     }
 
     @Test("pull prints one line per phase without a terminal, and fails with the server's message")

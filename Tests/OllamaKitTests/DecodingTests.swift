@@ -8,12 +8,16 @@ struct DecodingTests {
         try OllamaJSON.makeDecoder().decode(T.self, from: Data(try fixture(name)))
     }
 
-    struct Tags: Decodable { let models: [InstalledModel] }
-    struct Running: Decodable { let models: [RunningModel] }
+    /// A fixture read as the client reads list bodies.
+    func listing<Entry: Decodable & Sendable & Equatable>(_ type: Entry.Type, _ name: String) throws -> Listing<Entry> {
+        try Listing<Entry>.decodeModels(from: Data(try fixture(name)))
+    }
 
     @Test("tags: null families, cloud stubs, unknown fields, offsets")
     func tags() throws {
-        let models = try decode(Tags.self, "tags.json").models
+        let read = try listing(InstalledModel.self, "tags.json")
+        #expect(read.skipped.isEmpty)
+        let models = read.entries
         #expect(models.count == 3)
         #expect(models[0].details.families == [])
         #expect(models[0].size == 4_920_738_944)
@@ -25,7 +29,7 @@ struct DecodingTests {
 
     @Test("ps: far-future expiry, CPU/GPU split, missing context length")
     func ps() throws {
-        let models = try decode(Running.self, "ps.json").models
+        let models = try listing(RunningModel.self, "ps.json").entries
         #expect(models[0].staysLoadedForever())
         #expect(models[0].processorDescription == "52%/48% CPU/GPU")
         #expect(models[1].processorDescription == "100% GPU")
@@ -147,17 +151,30 @@ struct DecodingTests {
 
     @Test("models: null and a missing list read as empty")
     func nullModels() throws {
-        let decoder = OllamaJSON.makeDecoder()
-        #expect(try decoder.decode(Tags.self, from: Data("{\"models\":[]}".utf8)).models.isEmpty)
-        struct Lenient: Decodable {
-            let models: [InstalledModel]
-            init(from decoder: any Decoder) throws {
-                let c = try decoder.container(keyedBy: CodingKeys.self)
-                models = try c.decodeIfPresent([InstalledModel].self, forKey: .models) ?? []
-            }
-            enum CodingKeys: String, CodingKey { case models }
+        for body in ["{\"models\":[]}", "{\"models\":null}", "{}"] {
+            #expect(try Listing<InstalledModel>.decodeModels(from: Data(body.utf8)) == Listing(entries: []))
         }
-        #expect(try decoder.decode(Lenient.self, from: Data("{\"models\":null}".utf8)).models.isEmpty)
+        #expect(throws: (any Error).self) { try Listing<InstalledModel>.decodeModels(from: Data("{\"models\":5}".utf8)) }
+    }
+
+    @Test("one odd entry (a date without a zone, a size sent as a string) costs that entry, not the list")
+    func oddEntries() throws {
+        let body = """
+            {"models":[
+            {"name":"good:1","model":"good:1","modified_at":"2025-05-09T00:00:00Z","size":1,"digest":"a","details":{}},
+            {"name":"nozone:1","model":"nozone:1","modified_at":"2025-05-09T00:00:00","size":1,"digest":"b","details":{}},
+            {"name":"stringsize:1","model":"stringsize:1","modified_at":"2025-05-09T00:00:00Z","size":"12","digest":"c","details":{}},
+            {"name":5,"model":"numbered","size":1},
+            {"name":"good:2","model":"good:2","modified_at":"2025-05-09T00:00:00Z","size":2,"digest":"d","details":{}}
+            ]}
+            """
+        let read = try Listing<InstalledModel>.decodeModels(from: Data(body.utf8))
+        #expect(read.entries.map(\.name) == ["good:1", "good:2"])
+        #expect(read.skipped.map(\.index) == [1, 2, 3])
+        #expect(read.skipped.map(\.name) == ["nozone:1", "stringsize:1", nil])
+        #expect(read.skipped[1].reason == "size: expected a whole number")
+        #expect(read.skipped[0].reason.hasPrefix("modified_at:"))
+        #expect(read.skipped[2].description == "entry 4: name: expected a string")
     }
 
     @Test("keep_alive encodes as the server expects and parses what users type")

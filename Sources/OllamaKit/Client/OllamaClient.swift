@@ -72,14 +72,26 @@ public final class OllamaClient: Sendable {
         try await unaryDecoded(.GET, "/api/version", body: Optional<Int>.none, as: VersionResponse.self).version
     }
 
-    /// `GET /api/tags`: installed models, newest first.
+    /// `GET /api/tags`: installed models, newest first. Entries that cannot be read are left out;
+    /// ``listModelsListing()`` says which and why.
     public func listModels() async throws -> [InstalledModel] {
-        try await unaryDecoded(.GET, "/api/tags", body: Optional<Int>.none, as: ModelList<InstalledModel>.self).models
+        try await listModelsListing().entries
     }
 
-    /// `GET /api/ps`: models loaded in memory.
+    /// `GET /api/tags`, read entry by entry: the models, and the entries that could not be read.
+    public func listModelsListing() async throws -> Listing<InstalledModel> {
+        try await unaryDecoded(.GET, "/api/tags", body: Optional<Int>.none, as: LenientModelList<InstalledModel>.self).listing
+    }
+
+    /// `GET /api/ps`: models loaded in memory. Entries that cannot be read are left out;
+    /// ``runningModelsListing()`` says which and why.
     public func runningModels() async throws -> [RunningModel] {
-        try await unaryDecoded(.GET, "/api/ps", body: Optional<Int>.none, as: ModelList<RunningModel>.self).models
+        try await runningModelsListing().entries
+    }
+
+    /// `GET /api/ps`, read entry by entry.
+    public func runningModelsListing() async throws -> Listing<RunningModel> {
+        try await unaryDecoded(.GET, "/api/ps", body: Optional<Int>.none, as: LenientModelList<RunningModel>.self).listing
     }
 
     /// `POST /api/show`: a model's details, template, parameters, license and `model_info`.

@@ -176,16 +176,6 @@ public struct RunningModel: Sendable, Equatable, Codable, Identifiable {
     }
 }
 
-/// A list of models: `{"models": [...]}`, where `null` or a missing list reads as empty.
-struct ModelList<Entry: Decodable & Sendable>: Decodable {
-    let models: [Entry]
-    enum CodingKeys: String, CodingKey { case models }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        models = try c.decodeIfPresent([Entry].self, forKey: .models) ?? []
-    }
-}
-
 /// `GET /api/version`.
 public struct VersionResponse: Sendable, Equatable, Codable {
     public var version: String
