@@ -149,7 +149,12 @@ public struct AppState: Sendable, Equatable {
     public var serverProblems: [String: String] = [:]
     public var width: Int = 80
     public var height: Int = 24
+    /// Now, on the monotonic scale every interval uses (refreshes, retries, stalls, notices).
     public var now: Date
+    /// The wall clock's distance from ``now``: it moves only when someone sets the clock.
+    public var wallClockOffset: TimeInterval = 0
+    /// The wall clock: for the time of day shown, and for comparing with the server's dates.
+    public var wallNow: Date { now.addingTimeInterval(wallClockOffset) }
     public var utcOffsetSeconds: Int = 0
 
     public var focus: Pane = .models

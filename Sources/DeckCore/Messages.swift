@@ -16,6 +16,8 @@ public enum Msg: Sendable, Equatable {
     case ticked(Date)
     /// The wall clock, set before each batch so stream timings (time to first token) are exact.
     case clockAdvanced(Date)
+    /// The wall clock was set: it is now `offset` seconds from the monotonic one the state runs on.
+    case wallClockMoved(offset: TimeInterval)
     case versionLoaded(Result<String, OllamaError>)
     /// The models list; `skipped` names entries that could not be read (the rest are shown).
     case modelsLoaded(Result<[InstalledModel], OllamaError>, skipped: [SkippedEntry] = [])

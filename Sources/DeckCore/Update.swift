@@ -32,6 +32,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .clockAdvanced(let now):
         state.now = now
         return []
+    case .wallClockMoved(let offset):
+        state.wallClockOffset = offset
+        return []
     case .versionLoaded(let result):
         state.pendingRequests = max(0, state.pendingRequests - 1)
         switch result {
@@ -204,7 +207,7 @@ func tick(_ state: inout AppState, now: Date) -> [Effect] {
         if now >= retryAt, state.pendingRequests == 0 {
             state.pendingRequests += 3
             state.connection = .connecting
-            effects = [.fetchVersion, .fetchModels, .fetchRunning]
+            effects += [.fetchVersion, .fetchModels, .fetchRunning]
             state.nextRunningRefresh = now.addingTimeInterval(runningRefreshInterval)
             state.nextModelsRefresh = now.addingTimeInterval(modelsRefreshInterval)
         }

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DeckCore
+import Dispatch
 import DeckStore
 import OllamaKit
 import OllamaSim
@@ -34,6 +35,13 @@ public struct DashboardOptions: Sendable {
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init() {}
+
+    /// Seconds from the command line as a duration; anything past about 30 years (1e10 included,
+    /// or infinity) means "no limit to speak of" rather than a crash.
+    public static func duration(seconds: Double) -> Duration {
+        guard seconds.isFinite, seconds < 1e9 else { return .seconds(1_000_000_000) }
+        return .milliseconds(Int64(max(0, seconds) * 1000))
+    }
 }
 
 /// Starts the dashboard: locale, server probe (falling back to the built-in demo), signals,
@@ -74,7 +82,8 @@ public enum DashboardLauncher {
         let client = OllamaClient(configuration: configuration)
 
         let inbox = Inbox()
-        let (store, openProblem) = openStore(options)
+        // Opening SQLite and reading the open chats block: off the event loop this task runs on.
+        let (store, openProblem) = await offEventLoop { openStore(options) }
         let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
         var state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
@@ -89,7 +98,7 @@ public enum DashboardLauncher {
         var storeProblem = openProblem
         if let store {
             do {
-                let (records, problems) = try store.openSessions()
+                let (records, problems) = try await offEventLoop { try store.openSessions() }
                 restoreSessions(&state, records)
                 if let first = problems.first {
                     state.notice = problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more)"
@@ -133,6 +142,20 @@ public enum DashboardLauncher {
             return 1
         }
         return 0
+    }
+
+    /// Runs blocking work (SQLite, files) on a dispatch thread and waits for it without blocking the
+    /// caller's thread, which may be one of the network's event loops.
+    static func offEventLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    static func offEventLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
     }
 
     /// Opens the chat store, creating its folder; a failure leaves the dashboard without history.

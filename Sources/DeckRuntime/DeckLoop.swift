@@ -20,6 +20,9 @@ public final class DeckLoop {
     public let inbox: Inbox
     let runner: EffectRunner
     private var nextTick: Date
+    /// Intervals run on this (monotonic) clock; see ``AnchoredClock``.
+    private let clock: AnchoredClock
+    private var lastWallOffset: TimeInterval = 0
     private var lastRender = ContinuousClock.now - .seconds(1)
     private var dirty = true
     /// The last frame drawn, and whether anything but chat replies changed since (then the whole
@@ -42,6 +45,7 @@ public final class DeckLoop {
         self.inbox = inbox
         self.runner = runner
         self.nextTick = state.now
+        self.clock = AnchoredClock(anchor: state.now)
     }
 
     /// Runs until the state asks to quit. `maxIterations` bounds it for tests.
@@ -68,7 +72,7 @@ public final class DeckLoop {
     public func processPending() {
         let keys = terminal.readKeys()
         let events = inbox.drain()
-        if !keys.isEmpty || !events.isEmpty { dispatch(.clockAdvanced(Date())) }
+        if !keys.isEmpty || !events.isEmpty { dispatch(.clockAdvanced(clock.now())) }
         for key in keys { handleKey(key) }
         for event in events {
             switch event {
@@ -78,9 +82,16 @@ public final class DeckLoop {
             case .signal(let number): handleSignal(number)
             }
         }
-        let now = Date()
+        let now = clock.now()
         if now >= nextTick {
-            nextTick = now.addingTimeInterval(1 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 1))
+            let offset = clock.wallOffset()
+            if abs(offset - lastWallOffset) > 1 {
+                lastWallOffset = offset
+                dispatch(.wallClockMoved(offset: offset))
+            }
+            // The next tick comes when the wall clock's second turns, so the clock shown moves on time.
+            let wall = now.addingTimeInterval(offset).timeIntervalSince1970
+            nextTick = now.addingTimeInterval(1 - wall.truncatingRemainder(dividingBy: 1))
             dispatch(.ticked(now))
         }
         renderIfNeeded()
@@ -189,7 +200,7 @@ public final class DeckLoop {
 
     /// Sleeps in `poll` until a key, an inbox event, the next tick, or a deferred frame.
     func waitForInput() {
-        var timeout = max(0, nextTick.timeIntervalSinceNow)
+        var timeout = max(0, nextTick.timeIntervalSince(clock.now()))
         if dirty {
             let sinceRender = ContinuousClock.now - lastRender
             let remaining = minimumFrameInterval - sinceRender

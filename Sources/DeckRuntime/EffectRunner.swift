@@ -169,13 +169,19 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Runs a cancellable effect. The task is created and recorded under the lock, so a task that
+    /// ends at once cannot remove its entry before it is recorded (which would leave it behind).
     private func track(_ id: EffectID, _ body: @escaping @Sendable () async -> Void) {
-        let task = Task.detached { [self] in
-            await body()
-            _ = self.tasks.withLock { $0.removeValue(forKey: id) }
+        tasks.withLock { tasks in
+            tasks[id] = Task.detached { [self] in
+                await body()
+                _ = self.tasks.withLock { $0.removeValue(forKey: id) }
+            }
         }
-        tasks.withLock { $0[id] = task }
     }
+
+    /// Effects still running (tests check none is left behind).
+    var trackedCount: Int { tasks.withLock { $0.count } }
 
     /// Starts the built-in simulator and switches the client to it.
     public func startDemo() {

@@ -400,7 +400,7 @@ enum OverlayView {
             rows = hits.map { ($0.sessionTitle, $0.snippet) }
         } else if let sessions = list.sessions {
             rows = sessions.map { session in
-                (session.title, "\(session.model ?? "—") · \(session.messageCount) messages · \(Format.age(of: session.updatedAt, now: state.now))")
+                (session.title, "\(session.model ?? "—") · \(session.messageCount) messages · \(Format.age(of: session.updatedAt, now: state.wallNow))")
             }
         } else {
             rows = []

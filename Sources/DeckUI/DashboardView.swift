@@ -117,7 +117,7 @@ enum StatusLineView {
         case .offline: connection = ("✗ offline", .error)
         }
         var x = buffer.put(" ollama-deck ", x: rect.x, y: rect.y, style: Style(.statusBar, [.bold]), maxX: rect.maxX)
-        let clock = " " + Format.clock(state.now, utcOffsetSeconds: state.utcOffsetSeconds) + " "
+        let clock = " " + Format.clock(state.wallNow, utcOffsetSeconds: state.utcOffsetSeconds) + " "
         let right = rect.maxX - DisplayWidth.width(of: clock)
         let demo = state.isDemo ? " demo" : ""
         x = buffer.put("│ " + state.host + demo + " ", x: x, y: rect.y, style: style, maxX: right)

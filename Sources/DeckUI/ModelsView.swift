@@ -50,7 +50,7 @@ enum ModelsView {
         let rows = visible[window].map { model in
             TableRow([
                 (state.marked.contains(model.name) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel, Format.bytes(model.size),
-                model.details.family, Format.age(of: model.modifiedAt, now: state.now),
+                model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
         buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
@@ -95,7 +95,7 @@ enum RunningView {
                 TableRow([
                     model.name, Format.bytes(model.size), model.processorDescription,
                     model.contextLength > 0 ? String(model.contextLength) : "—",
-                    Format.countdown(to: model.expiresAt, now: state.now),
+                    Format.countdown(to: model.expiresAt, now: state.wallNow),
                 ], style: state.runningStale ? Style(.dim) : .normal)
             }
             let selected = state.running.firstIndex { $0.name == state.selectedRunning }

@@ -63,7 +63,8 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         if demo, host != nil { throw ValidationError("--demo and --host cannot be used together") }
         if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
-        if requestTimeout <= 0 { throw ValidationError("--request-timeout must be positive") }
+        if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be a positive number of seconds") }
+        if !stallSeconds.isFinite { throw ValidationError("--stall-seconds must be a number of seconds") }
     }
 
     func run() async throws {
@@ -75,7 +76,7 @@ struct DashboardCommand: AsyncParsableCommand {
         options.logFile = logFile
         options.storePath = chatStore
         options.stallSeconds = stallSeconds
-        options.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        options.requestTimeout = DashboardOptions.duration(seconds: requestTimeout)
         let code = await DashboardLauncher.run(options)
         if code != 0 { throw ExitCode(code) }
     }

@@ -3,6 +3,7 @@ import DeckCore
 import OllamaKit
 import TermUI
 import DeckUI
+@testable import DeckRuntime
 import Testing
 
 /// The saved-chat and overwrite bugs a daily user met (issue "Trust"), each pinned by a test.
@@ -224,5 +225,76 @@ struct OddServerTests {
         // The next refresh comes at the usual pace, not after an offline back-off.
         let tick = update(&state, .ticked(state.now.addingTimeInterval(runningRefreshInterval + 0.1)))
         #expect(tick.contains(.fetchRunning))
+    }
+}
+
+@Suite("Trust: numbers from a server or a flag never trap")
+struct NumbersTests {
+    @Test("a negative completed, and totals past Int64, keep the pull job in range")
+    func pullNumbers() {
+        var job = PullJob(id: 1, model: "m", now: epoch)
+        job.apply(ProgressResponse(status: "pulling a", digest: "sha256:a", total: 100, completed: -50), now: epoch)
+        #expect(job.completedBytes == 0)
+        #expect(job.fraction == 0)
+        job.apply(ProgressResponse(status: "pulling b", digest: "sha256:b", total: Int64.max, completed: Int64.max), now: epoch)
+        job.apply(ProgressResponse(status: "pulling c", digest: "sha256:c", total: Int64.max, completed: 1), now: epoch.addingTimeInterval(2))
+        #expect(job.totalBytes == Int64.max)
+        #expect((0...1).contains(job.fraction))
+        _ = job.rate
+        _ = job.etaSeconds
+        #expect(Format.saturatingSum([Int64.max, Int64.max, -5]) == Int64.max)
+    }
+
+    @Test("eta and rate take any double: huge, infinite, NaN, negative")
+    func formatting() {
+        #expect(Format.eta(seconds: 1e300) == "99h+")
+        #expect(Format.eta(seconds: .infinity) == "")
+        #expect(Format.eta(seconds: .nan) == "")
+        #expect(Format.eta(seconds: 61) == "1m1s")
+        #expect(Format.rate(1e30) == Format.bytes(Int64.max) + "/s")
+        #expect(Format.rate(-3) == "0 B/s")
+        #expect(Format.rate(.nan) == "0 B/s")
+    }
+
+    @Test("--request-timeout 1e10 (or infinity) becomes a very long limit, not a crash")
+    func requestTimeout() async throws {
+        #expect(DashboardOptions.duration(seconds: 30) == .seconds(30))
+        #expect(DashboardOptions.duration(seconds: 1e10) == .seconds(1_000_000_000))
+        #expect(DashboardOptions.duration(seconds: .infinity) == .seconds(1_000_000_000))
+        // A request with a 1e10-second limit: the client converts it with NIO's clamping
+        // conversion, so asking (here a host that refuses at once) fails with a message, not a trap.
+        var configuration = OllamaClientConfiguration(host: OllamaHost.resolve("http://127.0.0.1:1"))
+        configuration.requestTimeout = .seconds(1e10)
+        let client = OllamaClient(configuration: configuration)
+        await #expect(throws: OllamaError.self) { _ = try await client.version() }
+        try await client.shutdown()
+    }
+}
+
+@Suite("Trust: intervals on a monotonic clock")
+struct ClockTests {
+    @Test("the wall clock set back an hour: the clock shown moves back, refreshes and saves go on at their pace")
+    func wallClockSetBack() {
+        var state = loadedState()
+        _ = update(&state, .resized(width: 120, height: 40))
+        let shownBefore = DashboardView.render(state).buffer.rowText(0)
+        _ = update(&state, .wallClockMoved(offset: -3600))
+        let shownAfter = DashboardView.render(state).buffer.rowText(0)
+        #expect(shownBefore.contains(Format.clock(state.now, utcOffsetSeconds: 0)))
+        #expect(shownAfter.contains(Format.clock(state.now.addingTimeInterval(-3600), utcOffsetSeconds: 0)))
+        // The loop's ticks come from the monotonic clock: the next refresh is due as before.
+        let tick = update(&state, .ticked(state.now.addingTimeInterval(runningRefreshInterval + 0.5)))
+        #expect(tick.contains(.fetchRunning))
+    }
+
+    @Test("the anchored clock starts at its anchor and only moves forward")
+    func anchoredClock() {
+        let anchor = Date(timeIntervalSince1970: 1_000_000)
+        let clock = AnchoredClock(anchor: anchor)
+        let first = clock.now()
+        let second = clock.now()
+        #expect(first >= anchor && first.timeIntervalSince(anchor) < 5)
+        #expect(second >= first)
+        #expect(abs(clock.wallOffset() - Date().timeIntervalSince(first)) < 5)
     }
 }

@@ -153,6 +153,41 @@ struct ClientFaultTests {
         }
     }
 
+    @Test("a reader that falls behind while reads are paced: the stream reads on, and silence still times out")
+    func holdMeetsPause() async throws {
+        try await withSim({ $0.tokensPerSecond = 100 }, client: { configuration in
+            self.faulted("stall", after: 12)(&configuration)
+            configuration.readTimeout = .seconds(1)
+            configuration.maxBufferedValues = 2
+        }) { _, client in
+            let stream = try await client.chat(Self.prompt).paced(.milliseconds(20))
+            let outcome = await withTaskGroup(of: (Int, (any Error)?)?.self) { group in
+                group.addTask {
+                    var count = 0
+                    do {
+                        for try await _ in stream {
+                            count += 1
+                            try await Task.sleep(for: .milliseconds(60))  // far slower than the server
+                        }
+                        return (count, nil)
+                    } catch {
+                        return (count, error)
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(20))
+                    return nil  // hung: the timeout never came
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            let (count, error) = try #require(outcome, "the stream hung instead of timing out")
+            #expect(count == 12)
+            #expect(error as? OllamaError == .timeout(host: client.hostDescription))
+        }
+    }
+
     @Test("a stream whose server never answers times out before any value")
     func hangingStream() async throws {
         try await withSim({ _ in }, client: { configuration in

@@ -37,7 +37,7 @@ func sessionEffects(_ state: inout AppState, index: Int) -> [Effect] {
     }
     guard let key = pane.sessionKey else { return effects }
     let header = SessionHeader(key: key, title: pane.sessionTitle ?? "chat", model: pane.model, system: pane.system,
-                               options: pane.options, updatedAt: state.now)
+                               options: pane.options, updatedAt: state.wallNow)
     return [.saveSession(header)] + effects
 }
 

@@ -21,7 +21,7 @@ import Synchronization
 final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTerminating>: HTTPClientResponseDelegate {
     typealias Response = Void
 
-    let feed = StreamFeed<Element>()
+    let feed: StreamFeed<Element>
     /// Succeeds at a 200 head; fails with the HTTP error (after its body) or the transport error.
     let head: EventLoopPromise<Void>
     let eventLoop: any EventLoop
@@ -57,7 +57,11 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
     /// Skip lines that are not JSON (counted in the feed) rather than failing the stream.
     private let skipsMalformed: Bool
 
-    init(eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount, skipsMalformed: Bool = false) {
+    init(
+        eventLoop: any EventLoop, host: String, maxLineBytes: Int, readTimeout: TimeAmount, skipsMalformed: Bool = false,
+        maxBufferedValues: Int = 4096
+    ) {
+        self.feed = StreamFeed<Element>(highWater: maxBufferedValues)
         self.skipsMalformed = skipsMalformed
         self.eventLoop = eventLoop
         self.head = eventLoop.makePromise(of: Void.self)
@@ -154,7 +158,12 @@ final class NDJSONResponseDelegate<Element: Decodable & Sendable & StreamTermina
             // A failed future makes AsyncHTTPClient close the connection.
             return eventLoop.makeFailedFuture(error)
         case .read(let values, let pause):
-            if let hold = feed.push(values, on: eventLoop) { return hold }
+            if let hold = feed.push(values, on: eventLoop) {
+                // The reader is behind: the read waits for it instead of for the pause, and the
+                // pause ends with the hold (else it would never end, and silence would go unseen).
+                guard case .none = pause else { return hold.map { [self] in resume() } }
+                return hold
+            }
             switch pause {
             case .none:
                 return eventLoop.makeSucceededVoidFuture()

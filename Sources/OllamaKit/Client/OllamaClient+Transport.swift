@@ -79,7 +79,8 @@ extension OllamaClient {
         let eventLoop = http.eventLoopGroup.any()
         let delegate = NDJSONResponseDelegate<Element>(
             eventLoop: eventLoop, host: host, maxLineBytes: configuration.maxLineBytes,
-            readTimeout: TimeAmount(configuration.readTimeout), skipsMalformed: configuration.skipsMalformedLines)
+            readTimeout: TimeAmount(configuration.readTimeout), skipsMalformed: configuration.skipsMalformedLines,
+            maxBufferedValues: max(1, configuration.maxBufferedValues))
         let task = http.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop))
         delegate.watch(task)
         let connection = StreamConnection(feed: delegate.feed, task: task)

@@ -26,6 +26,9 @@ public struct OllamaClientConfiguration: Sendable, Equatable {
     /// Streams skip a line that is not JSON (counting it, see ``OllamaStream/skippedLines``) instead
     /// of ending with ``OllamaError/malformedResponse(reason:snippet:)``. Off by default.
     public var skipsMalformedLines = false
+    /// Values a stream keeps for a reader that falls behind before it stops reading the network
+    /// (memory stays bounded whatever the server sends).
+    public var maxBufferedValues = 4096
 
     /// One HTTP header.
     public struct HeaderField: Sendable, Equatable {
