@@ -157,7 +157,8 @@ struct ClientFaultTests {
     func holdMeetsPause() async throws {
         try await withSim({ $0.tokensPerSecond = 100 }, client: { configuration in
             self.faulted("stall", after: 12)(&configuration)
-            configuration.readTimeout = .seconds(1)
+            // Long enough for a loaded test machine to start the stream; the stall outlasts it anyway.
+            configuration.readTimeout = .seconds(3)
             configuration.maxBufferedValues = 2
         }) { _, client in
             let stream = try await client.chat(Self.prompt).paced(.milliseconds(20))
@@ -175,7 +176,7 @@ struct ClientFaultTests {
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(for: .seconds(20))
+                    try? await Task.sleep(for: .seconds(30))
                     return nil  // hung: the timeout never came
                 }
                 let first = await group.next() ?? nil
