@@ -110,6 +110,7 @@ let package = Package(
             name: "OllamaKitTests",
             dependencies: [
                 "OllamaKit", "OllamaSim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -143,6 +143,8 @@ public struct AppState: Sendable, Equatable {
     public var isDemo: Bool
     /// True when a demo can be offered (no host was named explicitly).
     public var canOfferDemo: Bool
+    /// While a demo started with `d` runs: the server it replaced, which `d` goes back to.
+    public var demoReturnHost: String?
     public var connection: ConnectionState = .connecting
     /// What a reachable server answered oddly, by request ("version", "models", "running"):
     /// shown as "server answered, but …" instead of offline.

@@ -171,7 +171,7 @@ public enum Keymap {
         KeyBinding([.character("4")], .focusChat, .global, "Chat"),
         KeyBinding([.character("p"), .control("p")], .pull, .global, "pull", bar: true),
         KeyBinding([.character("r"), .function(5)], .refresh, .global, "refresh / retry now"),
-        KeyBinding([.character("d"), .function(6)], .demo, .global, "demo (when offline)"),
+        KeyBinding([.character("d"), .function(6)], .demo, .global, "demo (when offline) / back"),
         KeyBinding([.character("?"), .function(1)], .help, .global, "help", bar: true),
         KeyBinding([.character("q"), .control("q")], .quit, .global, "quit", bar: true),
         KeyBinding([.control("c")], .forceQuit, .global, "quit now"),

@@ -52,6 +52,8 @@ public enum Msg: Sendable, Equatable {
     /// The built-in simulator started on this host (demo mode).
     case demoStarted(host: String)
     case demoFailed(String)
+    /// The demo started with `d` ended; the dashboard is back on this host.
+    case demoStopped(host: String)
     /// SIGINT, SIGTERM or SIGHUP arrived.
     case terminationRequested
 }
@@ -99,6 +101,8 @@ public enum Effect: Sendable, Equatable {
     case fetchDetails(String)
     case cancel(EffectID)
     case startDemo
+    /// Leave the demo started with `d` for the server it replaced.
+    case stopDemo
     case quit
 }
 

@@ -49,6 +49,11 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     return perform(&state, action)
 }
 
+/// Marks streams and jobs of the server being left as stopped (their effects are cancelled).
+func cancelChatsAndPulls(_ state: inout AppState) {
+    for index in state.chats.indices where state.chats[index].isStreaming { state.chats[index].status = .stopped }
+}
+
 func quitNow(_ state: inout AppState) -> [Effect] {
     state.wantsQuit = true
     return cancelAll(&state) + [.quit]
@@ -153,7 +158,18 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.fetchVersion, .fetchModels, .fetchRunning]
     case .pull: state.overlay = .pullPrompt(TextInput(), error: nil)
     case .demo:
-        if case .offline = state.connection, state.canOfferDemo, !state.isDemo { return [.startDemo] }
+        if let host = state.demoReturnHost {
+            // A demo started from here goes back to the server it replaced.
+            cancelChatsAndPulls(&state)
+            setNotice(&state, "back to \(host)")
+            return cancelAll(&state) + [.stopDemo]
+        }
+        guard state.canOfferDemo else {
+            setNotice(&state, "the demo replaces only the default server; start with --demo to try it")
+            return []
+        }
+        if case .offline = state.connection, !state.isDemo { return [.startDemo] }
+        setNotice(&state, "the demo starts only while the server is unreachable")
     case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
         move(&state, action)
     case .filter:

@@ -134,11 +134,20 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         modelShown(&state, name: name, result)
         return []
     case .demoStarted(let host):
+        state.demoReturnHost = state.host
         state.host = host
         state.isDemo = true
         state.connection = .connecting
         state.retryDelay = 1
         state.notice = nil
+        return startupEffects(&state)
+    case .demoStopped(let host):
+        state.host = host
+        state.isDemo = false
+        state.demoReturnHost = nil
+        state.connection = .connecting
+        state.serverProblems = [:]
+        state.retryDelay = 1
         return startupEffects(&state)
     case .demoFailed(let reason):
         setNotice(&state, "demo failed: \(reason)")

@@ -63,6 +63,8 @@ public enum DashboardLauncher {
             explicitHost: options.host, environment: options.environment)
         configuration.headers += options.headers
         configuration.requestTimeout = options.requestTimeout
+        // --request-timeout bounds every request but a streamed reply: loads and embeds too.
+        configuration.generationTimeout = options.requestTimeout
         // A line that is not JSON is skipped with a notice; the reply goes on.
         configuration.skipsMalformedLines = true
         let namedHost = options.host != nil || !(options.environment["OLLAMA_HOST"] ?? "").isEmpty
@@ -87,7 +89,7 @@ public enum DashboardLauncher {
         let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
         var state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
-            canOfferDemo: demoServer == nil)
+            canOfferDemo: demoServer == nil && !namedHost)
         state.utcOffsetSeconds = localUTCOffset()
         state.stallSeconds = options.stallSeconds
         state.sessionKeySalt = String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-"

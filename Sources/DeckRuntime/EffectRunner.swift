@@ -125,6 +125,8 @@ public final class EffectRunner: Sendable {
             tasks.withLock { $0[id] }?.cancel()
         case .startDemo:
             startDemo()
+        case .stopDemo:
+            stopDemo()
         case .quit:
             break
         }
@@ -183,6 +185,24 @@ public final class EffectRunner: Sendable {
     /// Effects still running (tests check none is left behind).
     var trackedCount: Int { tasks.withLock { $0.count } }
 
+    /// The client the demo replaced, to go back to.
+    private let replacedClient = Mutex<OllamaClient?>(nil)
+
+    /// Ends the demo started with `d`: back to the client it replaced.
+    public func stopDemo() {
+        let inbox = self.inbox
+        Task.detached { [self] in
+            guard let original = self.replacedClient.withLock({ replaced in defer { replaced = nil }; return replaced }) else { return }
+            let demoClient = self.client.withLock { current in
+                defer { current = original }
+                return current
+            }
+            try? await demoClient.shutdown()
+            if let server = self.demo.withLock({ server in defer { server = nil }; return server }) { await server.stop() }
+            inbox.post(.demoStopped(host: original.hostDescription))
+        }
+    }
+
     /// Starts the built-in simulator and switches the client to it.
     public func startDemo() {
         let inbox = self.inbox
@@ -196,7 +216,8 @@ public final class EffectRunner: Sendable {
                     defer { current = newClient }
                     return current
                 }
-                try? await old.shutdown()
+                // Kept, not shut down: `d` goes back to it.
+                self.replacedClient.withLock { $0 = old }
                 inbox.post(.demoStarted(host: server.baseURL))
             } catch {
                 inbox.post(.demoFailed(String(describing: error)))
@@ -208,6 +229,7 @@ public final class EffectRunner: Sendable {
     public func shutdown() async {
         for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
         try? await currentClient.shutdown()
+        if let replaced = replacedClient.withLock({ $0 }) { try? await replaced.shutdown() }
         if let server = demo.withLock({ $0 }) { await server.stop() }
     }
 

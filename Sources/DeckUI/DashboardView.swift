@@ -119,7 +119,8 @@ enum StatusLineView {
         var x = buffer.put(" ollama-deck ", x: rect.x, y: rect.y, style: Style(.statusBar, [.bold]), maxX: rect.maxX)
         let clock = " " + Format.clock(state.wallNow, utcOffsetSeconds: state.utcOffsetSeconds) + " "
         let right = rect.maxX - DisplayWidth.width(of: clock)
-        let demo = state.isDemo ? " demo" : ""
+        var demo = state.isDemo ? " demo" : ""
+        if state.demoReturnHost != nil, let key = Keymap.label(for: .demo, in: keyContexts(state)) { demo += " (\(key) back)" }
         x = buffer.put("│ " + state.host + demo + " ", x: x, y: rect.y, style: style, maxX: right)
         x = buffer.put("│ ", x: x, y: rect.y, style: style, maxX: right)
         x = buffer.put(connection.0 + " ", x: x, y: rect.y, style: Style(connection.1, [.bold]), maxX: right)

@@ -139,7 +139,7 @@ struct SimHandlers {
         try await responder.json(
             .ok,
             .object([
-                ("requests", .int(Int64(stats.requests.count))),
+                ("requests", .int(Int64(stats.requestCount))),
                 ("client_disconnects", .int(Int64(stats.clientDisconnects))),
                 ("completed_streams", .int(Int64(stats.completedStreams))),
                 ("active_streams", .int(Int64(stats.activeStreams))),

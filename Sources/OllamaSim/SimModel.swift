@@ -41,8 +41,9 @@ public struct SimModel: Sendable, Equatable {
     /// Bytes on disk: the sum of the layers.
     public var size: Int64 { layers.reduce(0) { $0 + $1.size } }
 
-    /// The manifest digest, 64 hex characters, as `/api/tags` shows it.
-    public var digest: String { SeededRandom.hexDigest("manifest:" + name + layers.map(\.digest).joined()) }
+    /// The manifest digest, 64 hex characters, as `/api/tags` shows it. It hashes the layers, not the
+    /// name, as Ollama's manifest does: a copy has the same digest as its source.
+    public var digest: String { SeededRandom.hexDigest("manifest:" + layers.map(\.digest).joined()) }
 
     public func has(_ capability: String) -> Bool { capabilities.contains(capability) }
 

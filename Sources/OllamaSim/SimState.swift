@@ -15,8 +15,12 @@ public struct SimLoadedModel: Sendable, Equatable {
 
 /// What the simulator has seen, for tests to assert on.
 public struct SimStats: Sendable, Equatable {
-    /// Requests received, as `METHOD /path`.
+    /// The most recent requests (at most ``requestHistoryLimit``), as `METHOD /path`, oldest first.
     public var requests: [String] = []
+    /// Requests received in all, however many the history still holds.
+    public var requestCount = 0
+    /// A long demo must not grow without bound.
+    public static let requestHistoryLimit = 1000
     /// Streams whose client went away before the stream ended.
     public var clientDisconnects = 0
     /// Streams that ran to their end.
@@ -50,6 +54,8 @@ public actor SimState {
 
     func record(request: String, headers: [(String, String)]) {
         stats.requests.append(request)
+        stats.requestCount += 1
+        if stats.requests.count > SimStats.requestHistoryLimit { stats.requests.removeFirst(stats.requests.count - SimStats.requestHistoryLimit / 2) }
         stats.lastHeaders = Dictionary(headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { _, last in last })
     }
     func streamStarted() { stats.activeStreams += 1 }

@@ -298,3 +298,29 @@ struct ClockTests {
         #expect(abs(clock.wallOffset() - Date().timeIntervalSince(first)) < 5)
     }
 }
+
+@Suite("Trust: the demo")
+struct DemoTests {
+    @Test("d never replaces a host the user named; it says why")
+    func namedHostKeepsItsServer() {
+        var state = AppState(host: "http://gpu-box:11434", now: epoch, canOfferDemo: false)
+        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        #expect(press(&state, .character("d")).isEmpty)
+        #expect(state.notice?.contains("--demo") == true)
+    }
+
+    @Test("d starts the demo for the default server while it is down, and d again goes back to it")
+    func demoAndBack() {
+        var state = AppState(host: "http://127.0.0.1:11434", now: epoch, canOfferDemo: true)
+        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        #expect(press(&state, .character("d")) == [.startDemo])
+        _ = update(&state, .demoStarted(host: "http://127.0.0.1:40001"))
+        #expect(state.isDemo)
+        #expect(state.demoReturnHost == "http://127.0.0.1:11434")
+        #expect(press(&state, .character("d")).contains(.stopDemo))
+        _ = update(&state, .demoStopped(host: "http://127.0.0.1:11434"))
+        #expect(state.host == "http://127.0.0.1:11434")
+        #expect(!state.isDemo)
+        #expect(state.demoReturnHost == nil)
+    }
+}

@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import Foundation
 import OllamaKit
 import OllamaSim
@@ -347,6 +349,38 @@ struct ClientEndpointTests {
             await #expect(throws: OllamaError.http(status: 404, message: "404 page not found")) {
                 _ = try await client.version()
             }
+        }
+    }
+
+    @Test("the simulator's request history stays bounded in a long demo; the count keeps counting")
+    func boundedStats() async throws {
+        try await withSim { sim, client in
+            for _ in 0..<(SimStats.requestHistoryLimit + 200) { _ = try await client.version() }
+            let stats = await sim.state.stats
+            #expect(stats.requests.count <= SimStats.requestHistoryLimit)
+            #expect(stats.requestCount >= SimStats.requestHistoryLimit + 200)
+            #expect(stats.requests.last == "GET /api/version")
+        }
+    }
+
+    @Test("a copy keeps its source's digest (the same manifest); a non-streamed pull answers application/json, no charset")
+    func copyDigestAndPullContentType() async throws {
+        try await withSim { sim, client in
+            try await client.copy(source: "qwen3:8b", destination: "qwen-copy")
+            let models = try await client.listModels()
+            let source = try #require(models.first { $0.name == "qwen3:8b" })
+            let copy = try #require(models.first { $0.name == "qwen-copy:latest" })
+            #expect(copy.digest == source.digest)
+            #expect(models.filter { $0.digest == source.digest }.count == 2)
+            var request = HTTPClientRequest(url: sim.baseURL + "/api/pull")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: #"{"model":"tiny","stream":false}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let status = response.status.code
+            let contentType = response.headers.first(name: "content-type")
+            _ = try await response.body.collect(upTo: 1 << 20)
+            #expect(status == 200)
+            #expect(contentType == "application/json")
         }
     }
 }

@@ -136,12 +136,30 @@ struct ClientFaultTests {
         }
     }
 
+    @Test("the generation timeout bounds load, unload, embed and chatOnce on a server that never answers")
+    func generationTimeout() async throws {
+        try await withSim({ _ in }, client: { configuration in
+            self.faulted("hang")(&configuration)
+            configuration.generationTimeout = .milliseconds(300)
+        }) { _, client in
+            let timeout = OllamaError.timeout(host: client.hostDescription)
+            let start = ContinuousClock.now
+            await #expect(throws: timeout) { _ = try await client.load(model: "llama3.2") }
+            await #expect(throws: timeout) { _ = try await client.load(model: "llama3.2", keepAlive: .forever) }
+            await #expect(throws: timeout) { _ = try await client.unload(model: "llama3.2") }
+            await #expect(throws: timeout) { _ = try await client.embed(EmbedRequest(model: "nomic-embed-text", input: ["x"])) }
+            await #expect(throws: timeout) { _ = try await client.chatOnce(Self.prompt) }
+            #expect(ContinuousClock.now - start < .seconds(10))
+        }
+    }
+
     @Test("a stream that goes silent mid-reply times out after the values before it")
     func stall() async throws {
         try await withSim({ _ in }, client: { configuration in
             self.faulted("stall", after: 3)(&configuration)
-            // Long enough for a loaded test machine to start the stream; the stall outlasts it anyway.
-            configuration.readTimeout = .seconds(2)
+            // Long enough for a loaded test machine (the whole suite runs in parallel on two cores)
+            // to send the lines before the stall; the stall outlasts it anyway.
+            configuration.readTimeout = .seconds(4)
         }) { _, client in
             let stream = try await client.chat(Self.prompt).paced(.milliseconds(50))
             let start = ContinuousClock.now
@@ -149,7 +167,7 @@ struct ClientFaultTests {
             #expect(chunks.count == 3)
             #expect(error as? OllamaError == .timeout(host: client.hostDescription))
             // The silence is timed from the last value, which may have arrived just before `start`.
-            #expect(ContinuousClock.now - start >= .seconds(1.5))
+            #expect(ContinuousClock.now - start >= .seconds(3.5))
         }
     }
 

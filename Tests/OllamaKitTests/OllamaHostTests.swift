@@ -30,6 +30,13 @@ struct OllamaHostTests {
         #expect(OllamaHost.resolve(value).description == expected)
     }
 
+    @Test("a base path with a trailing slash joins endpoints with one slash")
+    func trailingSlash() {
+        #expect(OllamaHost.resolve("http://host:8080/base/").url(for: "/api/tags") == "http://host:8080/base/api/tags")
+        #expect(OllamaHost.resolve("http://host:8080/base//").url(for: "/api/tags") == "http://host:8080/base/api/tags")
+        #expect(OllamaHost.resolve("http://host:8080/base").url(for: "/api/tags") == "http://host:8080/base/api/tags")
+    }
+
     @Test("unspecified and empty hosts are dialled as loopback")
     func connectable() {
         #expect(OllamaHost.resolve("0.0.0.0").url(for: "/api/tags") == "http://127.0.0.1:11434/api/tags")

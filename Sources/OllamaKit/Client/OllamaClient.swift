@@ -134,7 +134,7 @@ public final class OllamaClient: Sendable {
     public func load(model: String, keepAlive: KeepAlive? = nil) async throws -> GenerateResponse {
         try await unaryDecoded(
             .POST, "/api/generate", body: GenerateRequest(model: model, prompt: "", keepAlive: keepAlive),
-            as: GenerateResponse.self, timeout: configuration.readTimeout)
+            as: GenerateResponse.self, timeout: generationLimit)
     }
 
     /// Unloads a model now (`keep_alive` 0), as `ollama stop` does. The reply's `doneReason` is `unload`.
@@ -142,8 +142,11 @@ public final class OllamaClient: Sendable {
     public func unload(model: String) async throws -> GenerateResponse {
         try await unaryDecoded(
             .POST, "/api/generate", body: GenerateRequest(model: model, prompt: "", keepAlive: .duration("0s")),
-            as: GenerateResponse.self)
+            as: GenerateResponse.self, timeout: generationLimit)
     }
+
+    /// How long a one-shot request that may load a model can take.
+    var generationLimit: Duration { configuration.generationTimeout ?? configuration.readTimeout }
 
     // MARK: - Generation
 
@@ -159,7 +162,7 @@ public final class OllamaClient: Sendable {
         var request = request
         request.stream = false
         return try await unaryDecoded(
-            .POST, "/api/chat", body: request, as: ChatResponse.self, timeout: configuration.readTimeout)
+            .POST, "/api/chat", body: request, as: ChatResponse.self, timeout: generationLimit)
     }
 
     /// `POST /api/generate`, streamed.
@@ -174,18 +177,18 @@ public final class OllamaClient: Sendable {
         var request = request
         request.stream = false
         return try await unaryDecoded(
-            .POST, "/api/generate", body: request, as: GenerateResponse.self, timeout: configuration.readTimeout)
+            .POST, "/api/generate", body: request, as: GenerateResponse.self, timeout: generationLimit)
     }
 
     /// `POST /api/embed`: one normalised vector per input.
     public func embed(_ request: EmbedRequest) async throws -> EmbedResponse {
         try await unaryDecoded(
-            .POST, "/api/embed", body: request, as: EmbedResponse.self, timeout: configuration.readTimeout)
+            .POST, "/api/embed", body: request, as: EmbedResponse.self, timeout: generationLimit)
     }
 
     /// Legacy `POST /api/embeddings`: one vector, not normalised.
     public func embeddings(_ request: EmbeddingsRequest) async throws -> EmbeddingsResponse {
         try await unaryDecoded(
-            .POST, "/api/embeddings", body: request, as: EmbeddingsResponse.self, timeout: configuration.readTimeout)
+            .POST, "/api/embeddings", body: request, as: EmbeddingsResponse.self, timeout: generationLimit)
     }
 }

@@ -29,6 +29,9 @@ public struct OllamaClientConfiguration: Sendable, Equatable {
     /// Values a stream keeps for a reader that falls behind before it stops reading the network
     /// (memory stays bounded whatever the server sends).
     public var maxBufferedValues = 4096
+    /// The limit for one-shot requests that may load a model first (load, keep-alive, unload,
+    /// `chatOnce`, `generateOnce`, `embed`); nil uses ``readTimeout``.
+    public var generationTimeout: Duration?
 
     /// One HTTP header.
     public struct HeaderField: Sendable, Equatable {

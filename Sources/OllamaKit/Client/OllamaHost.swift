@@ -47,8 +47,12 @@ public struct OllamaHost: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A URL for a path on this server, such as `/api/tags`, dialling ``connectableHost``.
+    /// The URL of an endpoint. A base path written with a trailing slash (`/ollama/`, as the CLI
+    /// keeps it) joins the endpoint with one slash, never `//api`.
     public func url(for path: String) -> String {
-        "\(scheme)://\(Self.bracketed(connectableHost)):\(port)\(basePath)\(path)"
+        var base = Substring(basePath)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return "\(scheme)://\(Self.bracketed(connectableHost)):\(port)\(base)\(path)"
     }
 
     private static func bracketed(_ host: String) -> String {
