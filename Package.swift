@@ -116,14 +116,16 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
+        // Helpers shared by the test targets (a seeded random generator that prints its seed).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "DeckTests",
-            dependencies: ["DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
+            dependencies: ["TestSupport", "DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
             exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ollama-deck", "ollama-sim"]
+            dependencies: ["TestSupport", "ollama-deck", "ollama-sim"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -50,11 +50,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.pendingRequests = max(0, state.pendingRequests - 1)
         switch result {
         case .success(let models):
+            let previousRow = state.selectedModelIndex
             state.models = models
             state.modelsLoadedOnce = true
             state.modelsStale = false
             state.serverProblems["models"] = skippedProblem("/api/tags", skipped)
-            keepModelSelection(&state)
+            keepModelSelection(&state, nearRow: previousRow)
             return []
         case .failure(let error):
             state.modelsStale = true
@@ -242,10 +243,14 @@ func setNotice(_ state: inout AppState, _ text: String) {
 
 /// Keeps the selection on the same model across refreshes, filtering and sorting; falls back to
 /// the nearest row when it disappeared.
-func keepModelSelection(_ state: inout AppState) {
+func keepModelSelection(_ state: inout AppState, nearRow previousRow: Int? = nil) {
     let visible = state.visibleModels
     if let selected = state.selectedModel, visible.contains(where: { $0.name == selected }) { return }
-    state.selectedModel = visible.first?.name
+    guard !visible.isEmpty else {
+        state.selectedModel = nil
+        return
+    }
+    state.selectedModel = visible[min(previousRow ?? 0, visible.count - 1)].name
 }
 
 func cancelAll(_ state: inout AppState) -> [Effect] {

@@ -1,11 +1,12 @@
 @testable import TermUI
+import TestSupport
 import Testing
 
 @Suite("Writing text into cells")
 struct CellBufferPutTests {
     @Test("printable ASCII written byte by byte gives the same cells as grapheme by grapheme, over wide characters and at the edges")
     func asciiFastPathAgrees() {
-        var random = SystemRandomNumberGenerator()
+        var random = SeededGenerator(#function)
         let background = ["天", "a", "🦙", " ", "蓝", "é"]
         let ascii = Array(" abcXYZ019~!{}|`".unicodeScalars)
         for _ in 0..<500 {
@@ -25,7 +26,7 @@ struct CellBufferPutTests {
     /// Writes `text` at a random column with a random limit over `base`, through `write` and through
     /// `putGraphemes`, and expects the same cells and end column.
     static func agreesWithGraphemePath(
-        _ text: String, over base: CellBuffer, random: inout SystemRandomNumberGenerator,
+        _ text: String, over base: CellBuffer, random: inout SeededGenerator,
         _ write: (inout CellBuffer, Int, Int) -> Int?
     ) -> Bool {
         let x = Int.random(in: -4..<16, using: &random)
@@ -42,7 +43,7 @@ struct CellBufferPutTests {
 
     @Test("mixed text, its ASCII written directly, gives the same cells as grapheme by grapheme")
     func mixedPathAgrees() {
-        var random = SystemRandomNumberGenerator()
+        var random = SeededGenerator(#function)
         let pieces = [
             "a", "b", " ", "the ", "天", "蓝色", "🦙", "é", "e\u{301}", "\u{301}", "👨\u{200D}👩", "\u{200D}", "🇯🇵", "🇯",
             "\t", "\r\n", "\r", "\n", "\u{1B}[2J", "\u{85}", "\u{202E}", "\u{7F}", "\u{600}", "\u{600}1", "\u{110BD}x",

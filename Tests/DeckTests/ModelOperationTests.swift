@@ -121,7 +121,7 @@ struct ModelOperationUpdateTests {
         press(&state, .character("/"))
         for character in "license" { press(&state, .character(character)) }
         press(&state, .enter)
-        guard case .details(let searched)? = state.overlay else { return }
+        let searched = try #require({ if case .details(let d)? = state.overlay { return d } else { return nil } }())
         #expect(searched.lines?[searched.scroll].text.lowercased().contains("license") == true)
         press(&state, .escape)
         #expect(state.overlay == nil)

@@ -106,8 +106,17 @@ struct RuntimeTests {
     func inboxBurst() {
         let inbox = Inbox()
         for _ in 0..<1000 { inbox.post(.ticked(Date())) }
+        // The wake pipe holds exactly one byte for the whole burst (read it, as poll's reader would).
+        var bytes = [UInt8](repeating: 0, count: 64)
+        #expect(read(inbox.wakeFD, &bytes, bytes.count) == 1)
+        #expect(read(inbox.wakeFD, &bytes, bytes.count) <= 0)  // empty (non-blocking)
         #expect(inbox.drain().count == 1000)
         #expect(inbox.drain().isEmpty)
+        // The next post after a drain wakes again, once.
+        inbox.post(.ticked(Date()))
+        inbox.post(.ticked(Date()))
+        #expect(read(inbox.wakeFD, &bytes, bytes.count) == 1)
+        #expect(inbox.drain().count == 2)
     }
 }
 

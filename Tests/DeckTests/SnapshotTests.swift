@@ -1,6 +1,6 @@
 import Foundation
 import DeckCore
-import DeckUI
+@testable import DeckUI
 import OllamaKit
 import TermUI
 import Testing
@@ -251,14 +251,20 @@ struct TranscriptCacheTests {
     @Test("a regenerated reply of the same length is drawn anew, not from the cached old one")
     func sameLengthReplacement() {
         var state = chattingState()
-        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("Hello"), done: false)))
+        // Long enough (past the caches' threshold, with a finished paragraph) that the paragraph
+        // caches serve it: a cache keyed by length alone would draw the old reply.
+        let filler = String(repeating: "words that wrap ", count: 24)
+        let first = "Hello " + filler + "\n\nthe end Alpha"
+        let second = "Howdy " + filler + "\n\nthe end Omega"
+        #expect(first.utf8.count == second.utf8.count && first.utf8.count > MarkdownRenderer.cachedFromBytes)
+        _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant(first), done: false)))
         #expect(DashboardView.render(state).buffer.text.contains("Hello"))
         // Regenerate: the reply is replaced by one of exactly the same byte length.
         let last = state.chats[0].entries.count - 1
-        state.chats[0].entries[last] = ChatEntry(role: .assistant, content: "Howdy")
+        state.chats[0].entries[last] = ChatEntry(role: .assistant, content: second)
         let text = DashboardView.render(state).buffer.text
-        #expect(text.contains("Howdy"))
-        #expect(!text.contains("Hello"))
+        #expect(text.contains("Howdy") && text.contains("Omega"))
+        #expect(!text.contains("Hello") && !text.contains("Alpha"))
     }
 
     @Test("unmatched markers in a long reply render as typed, CRLF ends a line")

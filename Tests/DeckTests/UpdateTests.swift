@@ -112,7 +112,7 @@ struct UpdateTests {
         #expect(state.sort == .modified)
     }
 
-    @Test("the selection survives a refresh that reorders the list")
+    @Test("the selection survives a refresh that reorders the list, and falls to the nearest row when it goes")
     func selectionSurvivesRefresh() {
         var state = loadedState()
         press(&state, .down, .down, .down)
@@ -122,8 +122,13 @@ struct UpdateTests {
         refreshed.append(InstalledModel(name: "new:latest", modifiedAt: epoch, size: 1, digest: ""))
         _ = update(&state, .modelsLoaded(.success(refreshed)))
         #expect(state.selectedModel == "mistral:7b")
+        // The selected model is gone: the row now where it was (the fourth) is selected.
         _ = update(&state, .modelsLoaded(.success(refreshed.filter { $0.name != "mistral:7b" })))
-        #expect(state.selectedModel != nil)
+        #expect(state.visibleModels.map(\.name) == ["new:latest", "qwen3:8b", "llama3.2:latest", "nomic-embed-text:latest"])
+        #expect(state.selectedModel == "nomic-embed-text:latest")
+        // At the end of a shorter list: the last row.
+        _ = update(&state, .modelsLoaded(.success(Array(sampleModels().prefix(2)))))
+        #expect(state.selectedModel == "llama3.2:latest")
     }
 
     @Test("going offline marks data stale, backs off, retries, and recovers")
@@ -294,11 +299,24 @@ struct UpdateTests {
     }
 
     @Test("a terminal resize is recorded; termination cancels streams and quits")
-    func resizeAndTerminate() {
+    func resizeAndTerminate() throws {
         var state = loadedState()
         _ = update(&state, .resized(width: 1, height: 1))
         #expect(state.width == 1 && state.height == 1)
-        #expect(update(&state, .terminationRequested) == [.quit])
+        // A reply streaming and a pull running: both are cancelled, then the dashboard quits.
+        _ = update(&state, .resized(width: 80, height: 24))
+        press(&state, .enter)
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        let stream = try #require(state.chat.streamEffect)
+        press(&state, .control("p"))
+        for character in "tiny" { press(&state, .character(character)) }
+        press(&state, .enter)
+        let pull = try #require(state.pulls.first?.effect)
+        let effects = update(&state, .terminationRequested)
+        #expect(Set(effects.dropLast().map { "\($0)" }) == Set([Effect.cancel(stream), .cancel(pull)].map { "\($0)" }))
+        #expect(effects.last == .quit)
+        #expect(state.wantsQuit)
     }
 }
 
@@ -459,7 +477,7 @@ struct ChatCommandTests {
     }
 
     @Test("a missing image is a clear message; a good one waits for the next message and is sent")
-    func images() {
+    func images() throws {
         var state = loadedState()
         press(&state, .enter)
         _ = update(&state, .imageRead(pane: 1, .failure(ChatInputError("no such file: x.png"))))
@@ -468,7 +486,11 @@ struct ChatCommandTests {
         _ = update(&state, .imageRead(pane: 1, .success(image)))
         #expect(state.chat.entries.last?.content.contains("no vision") == true)  // qwen3:8b cannot see
         for character in "what is it" { press(&state, .character(character)) }
-        guard case .startChat(_, let request, _)? = requests(press(&state, .enter)).first else { return }
+        let effect = try #require(requests(press(&state, .enter)).first)
+        guard case .startChat(_, let request, _) = effect else {
+            Issue.record("not a chat: \(effect)")
+            return
+        }
         #expect(request.messages.last?.images == ["iVBORw=="])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ struct HostileEndToEndTests {
         try tmux.send("j", "j", "Enter", "C-n", "C-g")
         try tmux.type("天空")
         try tmux.send("Enter")
-        var random = SystemRandomNumberGenerator()
+        var random = SeededGenerator(#function)
         for _ in 0..<1_000 {
             try tmux.resize(width: Int.random(in: 1...300, using: &random), height: Int.random(in: 1...100, using: &random))
         }
