@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Trimming and the like (already in the graph through AsyncHTTPClient).
+        .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // SHA-256 for the chat store's content-addressed images.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -34,6 +36,7 @@ let package = Package(
         .target(
             name: "OllamaKit",
             dependencies: [
+                .product(name: "Algorithms", package: "swift-algorithms"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "OllamaSim",
             dependencies: [
-                "OllamaKit",
+                "OllamaKit", .product(name: "Algorithms", package: "swift-algorithms"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,11 +61,11 @@ let package = Package(
             ]
         ),
         // Curses-free terminal toolkit: cells, styles, width, layout, widgets, keys.
-        .target(name: "TermUI"),
+        .target(name: "TermUI", dependencies: [.product(name: "Algorithms", package: "swift-algorithms")]),
         // App state, messages, effects, the keymap and the pure update function.
-        .target(name: "DeckCore", dependencies: ["OllamaKit", "TermUI"]),
+        .target(name: "DeckCore", dependencies: ["OllamaKit", "TermUI", .product(name: "Algorithms", package: "swift-algorithms")]),
         // Views: AppState -> CellBuffer.
-        .target(name: "DeckUI", dependencies: ["DeckCore", "TermUI"]),
+        .target(name: "DeckUI", dependencies: ["DeckCore", "TermUI", .product(name: "Algorithms", package: "swift-algorithms")]),
         // Chat sessions and messages in SQLite (GRDB), with full-text search.
         .target(
             name: "DeckStore",

@@ -245,13 +245,17 @@ public enum Keymap {
         KeyBinding([.escape], .cancel, .overlay(.sessionsRename), "cancel", bar: true),
     ]
 
+    /// The table grouped by context, in table order (the table is constant; this is its index).
+    static let byContext: [KeyContext: [KeyBinding]] = Dictionary(grouping: bindings, by: \.context)
+    static let forceQuit = bindings.first { $0.action == .forceQuit }
+
     /// The binding a key triggers in a stack of contexts: the first context that binds it wins.
     /// Ctrl-C quits from everywhere.
     public static func binding(for key: Key, in contexts: [KeyContext]) -> KeyBinding? {
-        if key == .control("c") { return bindings.first { $0.action == .forceQuit } }
+        if key == .control("c") { return forceQuit }
         for context in contexts {
             // A specific key before a pattern: in a text field Home edits, in a confirmation Y confirms.
-            let own = bindings.filter { $0.context == context }
+            let own = byContext[context] ?? []
             if let exact = own.first(where: { $0.keys.contains(.key(key)) }) { return exact }
             if let pattern = own.first(where: { binding in binding.keys.contains { $0 != .key(key) && $0.matches(key) } }) {
                 return pattern
@@ -269,7 +273,7 @@ public enum Keymap {
     public static func effective(in contexts: [KeyContext]) -> [KeyBinding] {
         var shown: [KeyBinding] = []
         for context in contexts {
-            for binding in bindings where binding.context == context {
+            for binding in byContext[context] ?? [] {
                 var kept = binding
                 kept.keys = binding.keys.filter { pattern in
                     guard case .key(let key) = pattern else { return true }

@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -8,7 +9,7 @@ import TermUI
 
 /// Enter in a chat pane: a slash command, or a prompt (to every pane in compare mode).
 func sendChat(_ state: inout AppState) -> [Effect] {
-    let text = state.chat.input.text.trimmingCharactersInSet([" ", "\n"])
+    let text = String(state.chat.input.text.trimming(while: \.isWhitespace))
     if text.isEmpty { return [] }
     if let parsed = ChatCommand.parse(text) {
         state.chat.input.clear()
@@ -200,7 +201,7 @@ func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
                 entry.thinking += rest
                 rest = ""
             }
-        } else if let open = rest.firstRange(of: "<think>"), entry.content.trimmingCharactersInSet([" ", "\n"]).isEmpty {
+        } else if let open = rest.firstRange(of: "<think>"), entry.content.allSatisfy(\.isWhitespace) {
             entry.content += rest[rest.startIndex..<open.lowerBound]
             rest = rest[open.upperBound...]
             entry.insideThinkTag = true
@@ -215,9 +216,9 @@ func splitThinkTags(_ entry: inout ChatEntry, _ text: String) {
 /// The answer after a thinking section starts at its first visible character.
 private func trimLeadingWhitespaceAfterThinking(_ entry: inout ChatEntry) {
     if !entry.insideThinkTag, entry.content.hasPrefix("\n") || entry.content.hasPrefix(" "),
-        entry.content.trimmingCharactersInSet([" ", "\n"]).isEmpty == false, !entry.thinking.isEmpty
+        !entry.content.allSatisfy(\.isWhitespace), !entry.thinking.isEmpty
     {
-        entry.content = entry.content.trimmingLeadingWhitespace()
+        entry.content = String(entry.content.trimmingPrefix(while: { $0 == " " || $0 == "\n" }))
     }
 }
 
@@ -416,10 +417,4 @@ public func transcriptMarkdown(_ pane: ChatPane) -> String {
         }
     }
     return out
-}
-
-extension String {
-    func trimmingLeadingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\n" })
-    }
 }

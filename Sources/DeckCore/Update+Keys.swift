@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -72,7 +73,7 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
         case .cancel:
             state.overlay = nil
         case .submit:
-            let name = input.text.trimmingCharactersInSet([" "])
+            let name = String(input.text.trimming(while: \.isWhitespace))
             if let problem = ModelNameCheck.problem(with: name) {
                 state.overlay = .pullPrompt(input, error: problem)
                 return []
@@ -302,14 +303,5 @@ public enum ModelNameCheck {
         let lower = name.lowercased()
         let last = lower.split(separator: "/").last ?? Substring(lower)
         return last.contains(":") ? lower : lower + ":latest"
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet(_ characters: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

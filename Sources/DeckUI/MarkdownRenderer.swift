@@ -1,4 +1,5 @@
 import TermUI
+import Algorithms
 
 /// A run of text with one style.
 struct Span: Equatable {
@@ -279,7 +280,7 @@ enum MarkdownRenderer {
     /// back to its rows as wrapped text.
     static func renderTable(_ rows: [String], width: Int, base: Style) -> [[Span]] {
         let cells = rows.compactMap { row -> [String]? in
-            var parts = row.split(separator: "|", omittingEmptySubsequences: false).map { String($0).simTrim() }
+            var parts = row.split(separator: "|", omittingEmptySubsequences: false).map { String($0.trimming(while: \.isWhitespace)) }
             if parts.first == "" { parts.removeFirst() }
             if parts.last == "" { parts.removeLast() }
             if parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { return nil }  // separator row
@@ -302,14 +303,5 @@ enum MarkdownRenderer {
             }
             return spans
         }
-    }
-}
-
-extension String {
-    func simTrim() -> String {
-        var slice = Substring(self)
-        while slice.first == " " { slice.removeFirst() }
-        while slice.last == " " { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -1,3 +1,4 @@
+import Algorithms
 /// Faults the simulator can inject, globally (`--fault`) or per request (`X-Sim-Fault` header).
 public enum SimFault: String, Sendable, CaseIterable {
     /// Close the connection in the middle of a stream.
@@ -29,7 +30,7 @@ public enum SimFault: String, Sendable, CaseIterable {
         var faults = Set<SimFault>()
         var unknown: [String] = []
         for part in text.split(separator: ",") {
-            let name = String(part).simTrimmed([" "]).lowercased()
+            let name = part.trimming(while: \.isWhitespace).lowercased()
             if name.isEmpty { continue }
             if let fault = SimFault(rawValue: name) { faults.insert(fault) } else { unknown.append(name) }
         }
@@ -88,14 +89,5 @@ public struct SimConfiguration: Sendable {
         configuration.loadDelay = .milliseconds(5)
         configuration.slowFirstByte = .milliseconds(300)
         return configuration
-    }
-}
-
-extension String {
-    func simTrimmed(_ characters: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

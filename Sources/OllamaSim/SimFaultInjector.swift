@@ -55,13 +55,3 @@ struct SimFaultInjector {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    func firstRange(of needle: [UInt8]) -> Range<Int>? {
-        guard !needle.isEmpty, count >= needle.count else { return nil }
-        for start in 0...(count - needle.count) where self[start..<(start + needle.count)].elementsEqual(needle) {
-            return start..<(start + needle.count)
-        }
-        return nil
-    }
-}

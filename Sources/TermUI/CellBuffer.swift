@@ -1,3 +1,4 @@
+import Algorithms
 /// One terminal cell: a grapheme cluster, how many cells it covers, and its style.
 /// The cell after a wide character is a continuation (`width == 0`) that holds nothing.
 ///
@@ -230,7 +231,7 @@ public struct CellBuffer: Sendable, Equatable {
 
     /// The whole grid as text, one line per row, trailing spaces trimmed.
     public var text: String {
-        (0..<height).map { rowText($0).trimmingTrailingSpaces() }.joined(separator: "\n")
+        (0..<height).map { String(rowText($0).trimmingSuffix(while: { $0 == " " })) }.joined(separator: "\n")
     }
 
     /// A readable snapshot: the text grid, then the style runs of each row that has any
@@ -266,13 +267,5 @@ public struct CellBuffer: Sendable, Equatable {
             }
         }
         return changed
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
-        return String(self[startIndex..<end])
     }
 }

@@ -1,3 +1,4 @@
+import Algorithms
 /// Box-drawing and simple widgets that draw into a ``CellBuffer``.
 extension CellBuffer {
     /// Draws a single-line border with a title in the top edge; returns the inner rectangle.
@@ -84,11 +85,11 @@ public enum TextWrap {
                 if let breakPoint = lastBreak, breakPoint.widthAfter > 0, w == 1 {
                     let head = String(line[line.startIndex..<breakPoint.index])
                     let tail = String(line[breakPoint.index...])
-                    lines.append(head.trimmingTrailingSpaces())
+                    lines.append(String(head.trimmingSuffix(while: { $0 == " " })))
                     line = tail
                     lineWidth = DisplayWidth.width(of: tail)
                 } else {
-                    lines.append(line.trimmingTrailingSpaces())
+                    lines.append(String(line.trimmingSuffix(while: { $0 == " " })))
                     line = ""
                     lineWidth = 0
                 }

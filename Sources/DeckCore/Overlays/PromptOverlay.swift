@@ -1,3 +1,4 @@
+import Algorithms
 import OllamaKit
 import TermUI
 
@@ -9,7 +10,7 @@ func performPrompt(_ state: inout AppState, _ prompt: Prompt, _ action: Action, 
         state.overlay = nil
         return []
     case .submit:
-        let text = prompt.input.text.trimmingCharactersInSet([" "])
+        let text = String(prompt.input.text.trimming(while: \.isWhitespace))
         switch prompt.purpose {
         case .copy, .rename:
             if let problem = ModelNameCheck.problem(with: text) {
@@ -63,7 +64,7 @@ func performCreateForm(_ state: inout AppState, _ form: CreateForm, _ action: Ac
     case .previousField:
         form.field = (form.field + 2) % 3
     case .submit:
-        let name = form.name.text.trimmingCharactersInSet([" "])
+        let name = String(form.name.text.trimming(while: \.isWhitespace))
         if let problem = ModelNameCheck.problem(with: name) {
             form.error = "name: " + problem
             form.field = 0
@@ -74,7 +75,7 @@ func performCreateForm(_ state: inout AppState, _ form: CreateForm, _ action: Ac
             form.error = problem.message
             form.field = 2
         case .success(let parameters):
-            let system = form.system.text.trimmingCharactersInSet([" "])
+            let system = String(form.system.text.trimming(while: \.isWhitespace))
             let request = CreateRequest(
                 model: name, from: form.source, system: system.isEmpty ? nil : system,
                 parameters: parameters.isEmpty ? nil : parameters)

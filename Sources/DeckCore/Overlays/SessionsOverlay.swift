@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -67,7 +68,7 @@ func performSessionList(_ state: inout AppState, _ list: SessionListState, _ act
         switch action {
         case .cancel: list.renaming = nil
         case .submit:
-            let title = name.text.trimmingCharactersInSet([" "])
+            let title = String(name.text.trimming(while: \.isWhitespace))
             list.renaming = nil
             guard !title.isEmpty, let sessions = list.sessions, list.selected < sessions.count else { return [] }
             let key = sessions[list.selected].key

@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -99,7 +100,7 @@ extension OllamaClient {
             return body.error
         }
         let text = String(decoding: data.prefix(2048), as: UTF8.self)
-        return text.trimmingCharactersInSet([" ", "\r"])
+        return String(text.trimming(while: \.isWhitespace))
     }
 
     static func describeDecodingError(_ error: any Error) -> String {

@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -45,8 +46,8 @@ public struct OllamaClientConfiguration: Sendable, Equatable {
         /// Parses `Name: value`; nil when there is no colon or no name.
         public init?(parsing text: String) {
             guard let colon = text.firstIndex(of: ":") else { return nil }
-            let name = text[text.startIndex..<colon].trimmingCharactersInSet([" "])
-            let value = text[text.index(after: colon)...].trimmingCharactersInSet([" "])
+            let name = String(text[text.startIndex..<colon].trimming(while: \.isWhitespace))
+            let value = String(text[text.index(after: colon)...].trimming(while: \.isWhitespace))
             guard !name.isEmpty, !name.contains(" ") else { return nil }
             self.init(name: name, value: value)
         }
@@ -92,11 +93,5 @@ public struct OllamaClientConfiguration: Sendable, Equatable {
         if let apiKey { fields.append(("Authorization", "Bearer \(apiKey)")) }
         for header in headers { fields.append((header.name, header.value)) }
         return fields
-    }
-}
-
-extension Substring {
-    func trimmingCharactersInSet(_ characters: Set<Character>) -> String {
-        String(self).trimmingCharactersInSet(characters)
     }
 }

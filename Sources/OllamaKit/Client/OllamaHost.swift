@@ -1,3 +1,4 @@
+import Algorithms
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -72,7 +73,8 @@ public struct OllamaHost: Sendable, Equatable, CustomStringConvertible {
         var rest = trimmed
         var scheme = "http"
         var defaultPort = Self.defaultPort
-        if let (head, tail) = splitOnce(rest, separator: "://") {
+        if let separator = rest.firstRange(of: "://") {
+            let (head, tail) = (String(rest[..<separator.lowerBound]), String(rest[separator.upperBound...]))
             scheme = head
             rest = tail
             switch scheme {
@@ -132,22 +134,7 @@ public struct OllamaHost: Sendable, Equatable, CustomStringConvertible {
         return (host, String(value[value.index(after: colon)...]))
     }
 
-    /// Splits at the first occurrence of `separator`.
-    static func splitOnce(_ value: String, separator: String) -> (String, String)? {
-        let bytes = Array(value.utf8), sep = Array(separator.utf8)
-        guard bytes.count >= sep.count else { return nil }
-        for start in 0...(bytes.count - sep.count) where Array(bytes[start..<(start + sep.count)]) == sep {
-            return (String(decoding: bytes[..<start], as: UTF8.self),
-                    String(decoding: bytes[(start + sep.count)...], as: UTF8.self))
-        }
-        return nil
-    }
-
     static func trimQuotesAndSpaces(_ value: String) -> String {
-        var scalars = Substring(value)
-        let junk: Set<Character> = [" ", "\"", "'", "\t"]
-        while let first = scalars.first, junk.contains(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, junk.contains(last) { scalars = scalars.dropLast() }
-        return String(scalars)
+        String(value.trimming(while: { $0.isWhitespace || $0 == "\"" || $0 == "'" }))
     }
 }

@@ -1,3 +1,4 @@
+import Algorithms
 /// How long a model stays loaded after a request (`keep_alive`).
 public enum KeepAlive: Sendable, Equatable, Codable, CustomStringConvertible {
     /// A number of seconds; negative means forever, zero means unload now.
@@ -39,7 +40,7 @@ public enum KeepAlive: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Parses what a user types: `forever`, `-1`, `0`, `300`, or a Go duration like `5m`, `1h`, `90s`.
     /// Returns nil for anything the server would reject (such as `-1` written as a duration, or `5x`).
     public static func parse(_ text: String) -> KeepAlive? {
-        let value = text.trimmingCharactersInSet([" "])
+        let value = String(text.trimming(while: \.isWhitespace))
         if value.isEmpty { return nil }
         if value.lowercased() == "forever" || value.lowercased() == "inf" { return .forever }
         if let number = Double(value) { return .seconds(number) }
@@ -106,14 +107,5 @@ public enum ThinkSetting: Sendable, Equatable, Codable {
         case .enabled(let flag): try c.encode(flag)
         case .level(let level): try c.encode(level)
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersInSet(_ characters: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) || first == "\t" || first == "\n" { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) || last == "\t" || last == "\n" { slice.removeLast() }
-        return String(slice)
     }
 }
