@@ -120,7 +120,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         // Helpers shared by the test targets (a seeded random generator that prints its seed).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["OllamaSim"], path: "Tests/TestSupport"),
         .testTarget(
             name: "DeckTests",
             dependencies: ["TestSupport", "DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],

@@ -148,33 +148,20 @@ public struct KeyDecoder: Sendable {
         return Self.csiKey(parameters: parameters, final: character).map { [$0] } ?? []
     }
 
-    static func ss3Key(_ final: Character) -> Key? {
-        switch final {
-        case "A": return .up
-        case "B": return .down
-        case "C": return .right
-        case "D": return .left
-        case "H": return .home
-        case "F": return .end
-        case "P": return .function(1)
-        case "Q": return .function(2)
-        case "R": return .function(3)
-        case "S": return .function(4)
-        case "M": return .enter
-        default: return nil
-        }
-    }
+    /// `SS3 final`: xterm's application cursor keys, Home and End, F1–F4, keypad Enter.
+    static let ss3Keys: [Character: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end,
+        "P": .function(1), "Q": .function(2), "R": .function(3), "S": .function(4), "M": .enter,
+    ]
 
-    static func linuxConsoleKey(_ final: Character) -> Key? {
-        switch final {
-        case "A": return .function(1)
-        case "B": return .function(2)
-        case "C": return .function(3)
-        case "D": return .function(4)
-        case "E": return .function(5)
-        default: return nil
-        }
-    }
+    /// The Linux console's F1–F5: `CSI [A` … `CSI [E`.
+    static let consoleKeys: [Character: Key] = [
+        "A": .function(1), "B": .function(2), "C": .function(3), "D": .function(4), "E": .function(5),
+    ]
+
+    static func ss3Key(_ final: Character) -> Key? { ss3Keys[final] }
+
+    static func linuxConsoleKey(_ final: Character) -> Key? { consoleKeys[final] }
 
     /// `CSI params final`: modifiers (`1;5`) are read past; the key is what the sequence names.
     static func csiKey(parameters: String, final: Character) -> Key? {

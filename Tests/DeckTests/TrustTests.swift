@@ -107,7 +107,8 @@ struct TrustTests {
         _ = update(&state, .sessionsListed(.success([SessionSummary(key: key, title: "solo", model: "qwen3:8b", updatedAt: epoch, messageCount: 2)])))
         press(&state, .character("D"), .character("y"))
         #expect(state.chats.count == 1)
-        #expect(state.chat.entries.isEmpty)
+        #expect(state.chat.entries.map(\.role) == [.notice])  // only the word of what happened
+        #expect(state.chat.entries.first?.content == "deleted “solo” and closed its pane")
         #expect(state.chat.sessionKey == nil)
         #expect(state.chat.model == "qwen3:8b")
     }

@@ -99,3 +99,60 @@ struct KeysEndToEndTests {
         #expect(gone, "q did not quit on the too-small screen:\n\(last)")
     }
 }
+
+/// Saved chats read back from the database after a restart, as a person would check them.
+@Suite("Saved chats across a restart", .serialized)
+struct SavedChatsEndToEndTests {
+    /// `SELECT` through Python's sqlite3 (no SQLite client is needed on the machine).
+    func query(_ store: String, _ sql: String) throws -> [String] {
+        let script = "import sqlite3,sys\nfor row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join(map(str, row)))"
+        return try shell(["python3", "-c", script, store, sql]).split(separator: "\n").map(String.init)
+    }
+
+    /// Waits until the store holds `count` finished messages (prompts and whole replies).
+    func finished(_ store: String, count: Int) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let rows = try? query(store, "SELECT count(*) FROM message WHERE complete"), rows.first == String(count) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test("^L starts a new saved chat: after a restart the first chat is whole under its own key and title")
+    func clearKeepsTheOldChat() async throws {
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let store = NSTemporaryDirectory() + "deck-clear-\(UUID().uuidString).sqlite"
+        let command = "'\(Products.path("ollama-deck"))' --host \(sim.url) --log-file /tmp/ollama-deck-e2e.log --chat-store '\(store)'"
+        let tmux = try TmuxSession(command: command, width: 100, height: 30, environment: ["TERM": "xterm-256color"])
+        defer { tmux.kill() }
+        #expect(try await tmux.waitFor { $0.contains("qwen3:8b") }.0)
+        try tmux.send("j", "j", "Enter")
+        for (index, prompt) in ["alpha1", "alpha2", "alpha3"].enumerated() {
+            try tmux.type(prompt)
+            try tmux.send("Enter")
+            #expect(try await finished(store, count: 2 * (index + 1)), "no reply to \(prompt)")
+        }
+        try tmux.send("C-l")
+        try tmux.type("beta1")
+        try tmux.send("Enter")
+        #expect(try await finished(store, count: 8))
+        try tmux.send("C-q")
+        #expect(try await tmux.waitFor { $0.contains("EXITED=0") }.0)
+        let sessions = try query(store, "SELECT title, (SELECT group_concat(content, ',') FROM (SELECT content FROM message m WHERE m.session_key = s.key AND role = 'user' ORDER BY position)) FROM session s ORDER BY title")
+        #expect(sessions == ["alpha1|alpha1,alpha2,alpha3", "beta1|beta1"])
+        // Restart: the open pane is the new chat, and ^L there again does not touch the old one.
+        let again = try TmuxSession(command: command, width: 100, height: 30, environment: ["TERM": "xterm-256color"])
+        defer { again.kill() }
+        #expect(try await again.waitFor { $0.contains("online") && $0.contains("4 Chat") }.0)
+        try again.send("4", "C-l")
+        try again.type("gamma1")
+        try again.send("Enter")
+        #expect(try await finished(store, count: 10))
+        try again.send("C-q")
+        #expect(try await again.waitFor { $0.contains("EXITED=0") }.0)
+        let after = try query(store, "SELECT title, (SELECT count(*) FROM message m WHERE m.session_key = s.key) FROM session s ORDER BY title")
+        #expect(after == ["alpha1|6", "beta1|2", "gamma1|2"])
+    }
+}

@@ -211,7 +211,9 @@ func closePanes(_ state: inout AppState, showing session: SessionSummary) -> [Ef
     }
     state.activeChat = state.chatIndex(id: activeID) ?? min(state.activeChat, state.chats.count - 1)
     let panes = doomed.count == 1 ? "its pane" : "its \(doomed.count) panes"
-    setNotice(&state, "deleted “\(session.title)” and closed \(panes)")
+    let text = "deleted “\(session.title)” and closed \(panes)"
+    setNotice(&state, text)
+    addNotice(&state, index: state.activeChat, text)  // the status line may be too narrow for it
     effects.append(.saveOpenPanes(state.chats.compactMap(\.sessionKey)))
     return effects
 }
