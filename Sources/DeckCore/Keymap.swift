@@ -268,9 +268,28 @@ public enum Keymap {
         binding(for: key, in: contexts)?.action
     }
 
+    /// Every stack ``keyContexts(_:)`` can return: the panes (with the chat prompt), the filter, the
+    /// too-small screen, and each overlay (with its text field where it has one).
+    public static let knownStacks: [[KeyContext]] = Pane.allCases.map { pane in
+        pane == .chat ? [.pane(.chat), .textInput, .global] : [.pane(pane), .global]
+    } + [[.filterInput, .textInput], [.tooSmall]] + OverlayContext.allCases.map { overlay in
+        switch overlay {
+        case .help, .confirm, .details, .sessions: return [.overlay(overlay)]
+        default: return [.overlay(overlay), .textInput]
+        }
+    }
+
+    /// ``effective(in:)`` worked out once for each known stack: the help bar asks every frame.
+    static let effectiveByStack: [[KeyContext]: [KeyBinding]] = Dictionary(
+        uniqueKeysWithValues: knownStacks.map { ($0, computeEffective(in: $0)) })
+
     /// The bindings of the contexts, each with only the keys that really trigger it there (a key
     /// an earlier context takes is left out; a binding with none left is dropped).
     public static func effective(in contexts: [KeyContext]) -> [KeyBinding] {
+        effectiveByStack[contexts] ?? computeEffective(in: contexts)
+    }
+
+    static func computeEffective(in contexts: [KeyContext]) -> [KeyBinding] {
         var shown: [KeyBinding] = []
         for context in contexts {
             for binding in byContext[context] ?? [] {

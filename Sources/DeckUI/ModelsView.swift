@@ -53,7 +53,7 @@ enum ModelsView {
                 model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
             ], style: state.modelsStale ? Style(.dim) : .normal)
         }
-        buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
+        _ = buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
         drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: visible.count - window.upperBound)
         return cursor
     }
@@ -100,7 +100,7 @@ enum RunningView {
             }
             let selected = state.running.firstIndex { $0.name == state.selectedRunning }
             let window = CellBuffer.tableWindow(rowCount: rows.count, height: tableRect.height, selected: selected, scroll: 0)
-            buffer.drawTable(tableRect, columns: columns, rows: Array(rows[window]),
+            _ = buffer.drawTable(tableRect, columns: columns, rows: Array(rows[window]),
                              selected: focused ? selected.map { $0 - window.lowerBound } : nil, scroll: 0, focused: focused)
             drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: rows.count - window.upperBound)
         }

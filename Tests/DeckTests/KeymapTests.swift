@@ -9,13 +9,33 @@ import Testing
 @Suite("Keymap: dispatch, help bar and ? agree")
 struct KeymapTests {
     /// Every context stack the dashboard can be in.
-    static let stacks: [[KeyContext]] = Pane.allCases.map { pane in
-        pane == .chat ? [.pane(.chat), .textInput, .global] : [.pane(pane), .global]
-    } + [[.filterInput, .textInput], [.tooSmall]] + OverlayContext.allCases.map { overlay in
-        switch overlay {
-        case .help, .confirm, .details, .sessions: return [.overlay(overlay)]
-        default: return [.overlay(overlay), .textInput]
+    static let stacks = Keymap.knownStacks
+
+    @Test("keyContexts returns only known stacks, for every pane, overlay and size")
+    func contextsAreKnown() {
+        var states: [AppState] = []
+        for pane in Pane.allCases {
+            var state = loadedState()
+            state.focus = pane
+            states.append(state)
         }
+        var filtering = loadedState()
+        press(&filtering, .character("/"))
+        states.append(filtering)
+        var small = loadedState()
+        _ = update(&small, .resized(width: 20, height: 5))
+        states.append(small)
+        let overlays: [Overlay] = [
+            .help(HelpState(underlying: [.global])), .confirmQuit, .pullPrompt(TextInput(), error: nil),
+            .prompt(Prompt(purpose: .copy, model: "m")), .confirmDelete([]), .confirmPush("m"),
+            .createForm(CreateForm(source: "m")), .details(DetailsState(model: "m")), .sessions(SessionListState()),
+        ]
+        for overlay in overlays {
+            var state = loadedState()
+            state.overlay = overlay
+            states.append(state)
+        }
+        for state in states { #expect(Keymap.knownStacks.contains(keyContexts(state)), "\(keyContexts(state))") }
     }
 
     @Test("every key the help bar or ? shows for a context fires that binding there")
