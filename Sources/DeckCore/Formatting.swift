@@ -31,15 +31,16 @@ public enum Format {
         return value >= 9.2e18 ? Int64.max : Int64(value)
     }
 
-    /// Adds without trapping: a sum past Int64.max stays at Int64.max.
-    public static func saturatingSum<S: Sequence>(_ values: S) -> Int64 where S.Element == Int64 {
-        var total: Int64 = 0
-        for value in values {
-            let (sum, overflow) = total.addingReportingOverflow(max(0, value))
-            if overflow { return Int64.max }
-            total = sum
-        }
-        return total
+    /// Adds sizes without trapping: negative ones count as 0, a sum past Int64.max stays there.
+    @inlinable
+    public static func saturatingAdd(_ total: Int64, _ value: Int64) -> Int64 {
+        let (sum, overflow) = total.addingReportingOverflow(max(0, value))
+        return overflow ? Int64.max : sum
+    }
+
+    /// ``saturatingAdd(_:_:)`` over a list.
+    public static func saturatingSum(_ values: [Int64]) -> Int64 {
+        values.reduce(0, saturatingAdd)
     }
 
     static func oneDecimal(_ value: Double) -> String {

@@ -97,8 +97,8 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     public var isActive: Bool { phase != .done && phase != .failed && phase != .cancelled }
 
     /// Sum of the layer totals seen so far (grows as layers start).
-    public var totalBytes: Int64 { Format.saturatingSum(layers.lazy.map(\.total)) }
-    public var completedBytes: Int64 { Format.saturatingSum(layers.lazy.map { min($0.completed, $0.total) }) }
+    public var totalBytes: Int64 { layers.reduce(0) { Format.saturatingAdd($0, $1.total) } }
+    public var completedBytes: Int64 { layers.reduce(0) { Format.saturatingAdd($0, min($1.completed, $1.total)) } }
 
     /// 0…1 over the layers seen; 1 once verifying or done.
     public var fraction: Double {
@@ -113,7 +113,7 @@ public struct PullJob: Sendable, Equatable, Identifiable {
         let seconds = last.0.timeIntervalSince(first.0).rounded()
         if samples.count >= 2, seconds >= 1 { return (Double(last.1) - Double(first.1)) / seconds }
         let elapsed = last.0.timeIntervalSince(startedAt).rounded()
-        let initial = Format.saturatingSum(layers.lazy.map(\.initial))
+        let initial = layers.reduce(0) { Format.saturatingAdd($0, $1.initial) }
         return elapsed >= 1 ? (Double(last.1) - Double(initial)) / elapsed : 0
     }
 
