@@ -26,6 +26,12 @@ public func keyContexts(_ state: AppState) -> [KeyContext] {
             return [.overlay(.sessions)]
         }
     }
+    return paneKeyContexts(state)
+}
+
+/// The key contexts of the focused pane, as they are when no overlay is open: for hints drawn in a
+/// pane, which name the key that works there once the overlay closes.
+public func paneKeyContexts(_ state: AppState) -> [KeyContext] {
     switch state.focus {
     case .models where state.isEditingFilter: return [.filterInput, .textInput]
     case .chat: return [.pane(.chat), .textInput, .global]

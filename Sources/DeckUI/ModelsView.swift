@@ -42,7 +42,8 @@ enum ModelsView {
             return cursor
         }
         if visible.isEmpty {
-            let message = state.models.isEmpty ? "No models installed — press p to pull one" : "No model matches \"\(state.filter.text)\""
+            let pull = Keymap.label(for: .pull, in: paneKeyContexts(state)) ?? "^P"
+            let message = state.models.isEmpty ? "No models installed — press \(pull) to pull one" : "No model matches \"\(state.filter.text)\""
             buffer.put(message, x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
             return cursor
         }
@@ -120,7 +121,7 @@ enum PullsView {
         let inner = buffer.drawBox(rect, title: "3 Pulls (\(active) active)", focused: focused)
         guard !inner.isEmpty else { return }
         if state.pulls.isEmpty {
-            let pull = Keymap.label(for: .pull, in: keyContexts(state)) ?? "p"
+            let pull = Keymap.label(for: .pull, in: paneKeyContexts(state)) ?? "p"
             buffer.put("No pulls yet — press \(pull) to pull a model", x: inner.x + 1, y: inner.y, style: Style(.dim), maxX: inner.maxX)
             return
         }
