@@ -192,7 +192,7 @@ struct DashboardEndToEndTests {
         defer { tmux.kill() }
         #expect(try await tmux.waitFor { $0.contains("mistral:7b") }.0)
         try tmux.send("G", "D")
-        let (asked, question) = try await tmux.waitFor { $0.contains("Delete model?") }
+        let (asked, question) = try await tmux.waitFor { $0.contains("Delete model?") && $0.contains("(default No)") }
         #expect(asked, "no confirmation:\n\(question)")
         #expect(question.contains("mistral:7b (4.1 GB)"))
         try tmux.send("Enter")

@@ -93,6 +93,7 @@ struct HostileEndToEndTests {
         defer { tmux.kill() }
         let (warned, screen) = try await tmux.waitFor { $0.contains("chat history unavailable") }
         #expect(warned, "no warning:\n\(screen)")
+        #expect(try await tmux.waitFor { $0.contains("llama3.2") }.0)  // the list is there to pick from
         try tmux.chatWithLlama("hi")
         #expect(try await tmux.waitFor { $0.contains("tok/s") }.0)
         try tmux.send("C-q")

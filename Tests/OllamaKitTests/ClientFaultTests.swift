@@ -159,7 +159,7 @@ struct ClientFaultTests {
             self.faulted("stall", after: 3)(&configuration)
             // Long enough for a loaded test machine (the whole suite runs in parallel on two cores)
             // to send the lines before the stall; the stall outlasts it anyway.
-            configuration.readTimeout = .seconds(4)
+            configuration.readTimeout = .seconds(8)
         }) { _, client in
             let stream = try await client.chat(Self.prompt).paced(.milliseconds(50))
             let start = ContinuousClock.now
@@ -167,7 +167,7 @@ struct ClientFaultTests {
             #expect(chunks.count == 3)
             #expect(error as? OllamaError == .timeout(host: client.hostDescription))
             // The silence is timed from the last value, which may have arrived just before `start`.
-            #expect(ContinuousClock.now - start >= .seconds(3.5))
+            #expect(ContinuousClock.now - start >= .seconds(7))
         }
     }
 
@@ -175,8 +175,9 @@ struct ClientFaultTests {
     func holdMeetsPause() async throws {
         try await withSim({ $0.tokensPerSecond = 100 }, client: { configuration in
             self.faulted("stall", after: 12)(&configuration)
-            // Long enough for a loaded test machine to start the stream; the stall outlasts it anyway.
-            configuration.readTimeout = .seconds(3)
+            // Long enough for a loaded test machine (the whole suite starts at once on two cores) to
+            // start the stream; the stall outlasts it anyway.
+            configuration.readTimeout = .seconds(8)
             configuration.maxBufferedValues = 2
         }) { _, client in
             let stream = try await client.chat(Self.prompt).paced(.milliseconds(20))
@@ -194,7 +195,7 @@ struct ClientFaultTests {
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(for: .seconds(30))
+                    try? await Task.sleep(for: .seconds(60))
                     return nil  // hung: the timeout never came
                 }
                 let first = await group.next() ?? nil
