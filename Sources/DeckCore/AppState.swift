@@ -124,9 +124,11 @@ public struct DetailsState: Sendable, Equatable {
     public var model: String
     public var lines: [DetailLine]?
     public var error: String?
-    public var scroll = 0
-    public var search = TextInput()
-    public var isSearching = false
+    /// Where the sections are scrolled, and their search.
+    public var view = ScrolledSearch()
+    public var scroll: Int { view.scroll }
+    public var search: TextInput { view.search }
+    public var isSearching: Bool { view.isSearching }
 
     public init(model: String) { self.model = model }
 }

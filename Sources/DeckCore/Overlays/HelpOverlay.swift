@@ -5,9 +5,11 @@ import TermUI
 public struct HelpState: Sendable, Equatable {
     /// The key contexts the user was in when `?` opened (listed first, as "Here").
     public var underlying: [KeyContext]
-    public var scroll = 0
-    public var search = TextInput()
-    public var isSearching = false
+    /// Where the list is scrolled, and its search.
+    public var view = ScrolledSearch()
+    public var scroll: Int { view.scroll }
+    public var search: TextInput { view.search }
+    public var isSearching: Bool { view.isSearching }
 
     public init(underlying: [KeyContext]) { self.underlying = underlying }
 
@@ -70,36 +72,12 @@ public enum HelpContent {
 /// Keys in the help overlay.
 func performHelp(_ state: inout AppState, _ help: HelpState, _ action: Action, _ key: Key) -> [Effect] {
     var help = help
-    let count = help.lines.count
-    let page = max(1, state.height - 6)
-    switch action {
-    case .type, .edit:
-        _ = help.search.handle(key)
-        if let found = HelpContent.match(help.lines, help.search.text, from: 0) { help.scroll = found }
-    case .submit: help.isSearching = false
-    case .cancel:
-        if help.isSearching {
-            help.isSearching = false
-            help.search.clear()
-        } else {
-            state.overlay = nil
-            return []
-        }
-    case .search:
-        help.isSearching = true
-        help.search.clear()
-    case .nextMatch:
-        if let found = HelpContent.match(help.lines, help.search.text, from: help.scroll + 1) { help.scroll = found }
-    case .moveUp: help.scroll -= 1
-    case .moveDown: help.scroll += 1
-    case .pageUp: help.scroll -= page
-    case .pageDown: help.scroll += page
-    case .moveTop: help.scroll = 0
-    case .moveBottom: help.scroll = count
-    default: break
-    }
+    let lines = help.lines
     // The last page ends on the last line (the box leaves height - 5 rows for lines).
-    help.scroll = max(0, min(help.scroll, max(0, count - max(1, state.height - 5))))
-    state.overlay = .help(help)
+    let lastTop = lines.count - max(1, state.height - 5)
+    let open = help.view.perform(action, key, count: lines.count, page: max(1, state.height - 6), lastTop: lastTop) { text, start in
+        HelpContent.match(lines, text, from: start)
+    }
+    state.overlay = open ? .help(help) : nil
     return []
 }
