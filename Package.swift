@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // SHA-256 for the chat store's content-addressed images.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The config file (YAML: every value knows its line, for messages that name it).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System library: ncursesw from Debian's libncurses-dev. Only the terminal backend imports it.
@@ -74,6 +76,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The config file and `--host` values: which servers, with their keys and headers.
+        .target(name: "DeckConfig", dependencies: ["OllamaKit", "DeckCore", .product(name: "Yams", package: "Yams")]),
         // Restores the terminal from fatal signal handlers (state a header-only shim cannot hold).
         .target(name: "CTermGuard"),
         // The Swift runtime's executor hook, reachable when the runtime is linked into the binary.
@@ -92,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "ollama-deck",
             dependencies: [
-                "DeckRuntime", "DeckCore", "TermUI", "OllamaKit", "OllamaSim",
+                "DeckRuntime", "DeckCore", "DeckConfig", "TermUI", "OllamaKit", "OllamaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -123,7 +127,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OllamaSim"], path: "Tests/TestSupport"),
         .testTarget(
             name: "DeckTests",
-            dependencies: ["TestSupport", "DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
+            dependencies: ["TestSupport", "DeckCore", "DeckConfig", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

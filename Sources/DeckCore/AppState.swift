@@ -8,6 +8,8 @@ import OllamaKit
 /// The dashboard's panes.
 public enum Pane: Int, Sendable, CaseIterable, Equatable {
     case models, running, pulls, chat
+    /// Shown only with more than one host.
+    case hosts
 
     public var title: String {
         switch self {
@@ -15,20 +17,25 @@ public enum Pane: Int, Sendable, CaseIterable, Equatable {
         case .running: return "Running"
         case .pulls: return "Pulls"
         case .chat: return "Chat"
+        case .hosts: return "Hosts"
         }
     }
+
+    /// The panes shown: the Hosts pane with a fleet.
+    public static func shown(fleet: Bool) -> [Pane] { fleet ? [.hosts, .models, .running, .pulls, .chat] : [.models, .running, .pulls, .chat] }
 }
 
 /// How the models list is ordered.
 public enum ModelSort: String, Sendable, CaseIterable, Equatable {
-    case modified, name, size
+    case modified, name, size, host
 
-    /// Newest and biggest first; names A to Z.
-    public var defaultDescending: Bool { self != .name }
+    /// Newest and biggest first; names and hosts A to Z (hosts in the order they were named).
+    public var defaultDescending: Bool { self != .name && self != .host }
 
-    public var next: ModelSort {
-        let all = ModelSort.allCases
-        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    /// The next order; sorting by host only when there are several.
+    public func next(fleet: Bool) -> ModelSort {
+        let all = fleet ? ModelSort.allCases : [.modified, .name, .size]
+        return all[((all.firstIndex(of: self) ?? -1) + 1) % all.count]
     }
 }
 
@@ -48,36 +55,54 @@ public enum ConnectionState: Sendable, Equatable {
 public enum Overlay: Sendable, Equatable {
     case help(HelpState)
     case confirmQuit
-    case pullPrompt(TextInput, error: String?)
+    /// Which model to pull, and onto which host.
+    case pullPrompt(PullPrompt)
     /// A one-line question about a model: a new name for copy or rename, or a keep-alive.
     case prompt(Prompt)
     /// Delete these models? Defaults to No.
     case confirmDelete([DeleteCandidate])
     /// A copy or rename onto a name that exists: replace it? Defaults to No.
-    case confirmReplace(ModelOperation, existing: DeleteCandidate)
+    case confirmReplace(ModelOperation, host: String, existing: DeleteCandidate)
     /// Push this model? Defaults to No.
-    case confirmPush(String)
+    case confirmPush(ModelRef)
     case createForm(CreateForm)
     case details(DetailsState)
     case sessions(SessionListState)
 }
 
-/// A one-line prompt about one model.
+/// The pull prompt: a model name, and the host it goes to (Tab moves between hosts).
+public struct PullPrompt: Sendable, Equatable {
+    public var input = TextInput()
+    public var host: String
+    public var error: String?
+
+    public init(host: String, input: TextInput = TextInput(), error: String? = nil) {
+        self.host = host
+        self.input = input
+        self.error = error
+    }
+}
+
+/// A one-line prompt about one model on one host.
 public struct Prompt: Sendable, Equatable {
     public enum Purpose: Sendable, Equatable { case copy, rename, keepAlive }
     public var purpose: Purpose
     public var model: String
+    public var host: String
     public var input: TextInput
     public var error: String?
 
-    public init(purpose: Purpose, model: String, input: TextInput = TextInput(), error: String? = nil) {
+    public init(purpose: Purpose, model: String, host: String, input: TextInput = TextInput(), error: String? = nil) {
         self.purpose = purpose
         self.model = model
+        self.host = host
         self.input = input
         self.error = error
     }
 
-    public var title: String {
+    /// The question; with several hosts it names the host the answer acts on.
+    public func title(fleet: Bool) -> String {
+        let model = fleet ? "\(self.model) on \(host)" : self.model
         switch purpose {
         case .copy: return "Copy \(model) as"
         case .rename: return "Rename \(model) to"
@@ -96,11 +121,13 @@ public struct Prompt: Sendable, Equatable {
 /// A model offered for deletion, with its size for the question.
 public struct DeleteCandidate: Sendable, Equatable {
     public var name: String
+    public var host: String
     public var size: Int64
     public var loaded: Bool
 
-    public init(name: String, size: Int64, loaded: Bool) {
+    public init(name: String, host: String, size: Int64, loaded: Bool) {
         self.name = name
+        self.host = host
         self.size = size
         self.loaded = loaded
     }
@@ -109,6 +136,8 @@ public struct DeleteCandidate: Sendable, Equatable {
 /// The create form: a new model derived from `source` with a system prompt and parameters.
 public struct CreateForm: Sendable, Equatable {
     public var source: String
+    /// The host the source is on, where the new model is made.
+    public var host: String
     public var name = TextInput()
     public var system = TextInput()
     public var parameters = TextInput()
@@ -116,12 +145,19 @@ public struct CreateForm: Sendable, Equatable {
     public var field = 0
     public var error: String?
 
-    public init(source: String) { self.source = source }
+    public init(source: String, host: String) {
+        self.source = source
+        self.host = host
+    }
 }
 
 /// The details overlay: loading, or the model's sections, scrolled, with a search.
 public struct DetailsState: Sendable, Equatable {
     public var model: String
+    /// The host asked; nil for a text of our own (a job's error).
+    public var host: String?
+    /// With several hosts: where else a model of this name is, and whether it is the same one.
+    public var elsewhere: [DetailLine] = []
     public var lines: [DetailLine]?
     public var error: String?
     /// Where the sections are scrolled, and their search.
@@ -130,7 +166,10 @@ public struct DetailsState: Sendable, Equatable {
     public var search: TextInput { view.search }
     public var isSearching: Bool { view.isSearching }
 
-    public init(model: String) { self.model = model }
+    public init(model: String, host: String? = nil) {
+        self.model = model
+        self.host = host
+    }
 }
 
 /// One line of the details overlay.
@@ -140,17 +179,20 @@ public struct DetailLine: Sendable, Equatable {
 }
 
 /// Everything the dashboard shows. Changed only by ``update(_:_:)``.
+///
+/// By concern: ``hosts`` holds each server's data and refresh schedule (``HostState``), ``chats``
+/// each chat pane (``ChatPane``), ``overlay`` the open dialog with its own state; what is left here
+/// is the frame (size, clock, focus), the list panes' view state and the scheduling counters.
 public struct AppState: Sendable, Equatable {
-    public var host: String
+    /// The servers, in the order they were named. Never empty.
+    public var hosts: [HostState]
+    /// The host new chats and pulls go to when no row says otherwise.
+    public var defaultHost: String
     public var isDemo: Bool
     /// True when a demo can be offered (no host was named explicitly).
     public var canOfferDemo: Bool
     /// While a demo started with `d` runs: the server it replaced, which `d` goes back to.
     public var demoReturnHost: String?
-    public var connection: ConnectionState = .connecting
-    /// What a reachable server answered oddly, by request ("version", "models", "running"):
-    /// shown as "server answered, but …" instead of offline.
-    public var serverProblems: [String: String] = [:]
     public var width: Int = 80
     public var height: Int = 24
     /// Now, on the monotonic scale every interval uses (refreshes, retries, stalls, notices).
@@ -165,24 +207,20 @@ public struct AppState: Sendable, Equatable {
     public var overlay: Overlay?
 
     // Models pane
-    public var models: [InstalledModel] = []
-    public var modelsLoadedOnce = false
-    public var modelsStale = false
     public var sort: ModelSort = .modified
     public var sortDescending = true
     public var filter = TextInput()
     public var isEditingFilter = false
-    public var selectedModel: String?
+    public var selectedModel: ModelRef?
     public var modelsScroll = 0
     /// Models marked with Space for a bulk delete.
-    public var marked: Set<String> = []
+    public var marked: Set<ModelRef> = []
 
     // Running pane
-    public var running: [RunningModel] = []
-    public var runningStale = false
-    public var selectedRunning: String?
-    /// Models that left memory, with when it was noticed, shown for a while.
-    public var vanished: [(name: String, at: Date)] = []
+    public var selectedRunning: ModelRef?
+
+    // Hosts pane
+    public var selectedHost: String?
 
     // Pulls pane
     public var pulls: [PullJob] = []
@@ -211,10 +249,6 @@ public struct AppState: Sendable, Equatable {
 
     // Scheduling
     public var nextEffectID: EffectID = 1
-    public var retryDelay: TimeInterval = 1
-    public var nextRunningRefresh: Date
-    public var nextModelsRefresh: Date
-    public var pendingRequests = 0
     /// A message for the status area (errors from actions).
     public var notice: String?
     public var noticeAt: Date?
@@ -222,51 +256,79 @@ public struct AppState: Sendable, Equatable {
     /// Mixed into new session keys; the runtime sets a random one per run.
     public var sessionKeySalt = ""
 
+    /// One server, named after its URL: the dashboard as it was before fleets.
     public init(host: String, now: Date, isDemo: Bool = false, canOfferDemo: Bool = false) {
-        self.host = host
+        self.init(hosts: [HostEndpoint(name: HostEndpoint.defaultName(for: host), url: host)], now: now,
+                  isDemo: isDemo, canOfferDemo: canOfferDemo)
+    }
+
+    /// Several servers (at least one); the first is the default unless `defaultHost` names another.
+    public init(hosts endpoints: [HostEndpoint], defaultHost: String? = nil, now: Date, isDemo: Bool = false, canOfferDemo: Bool = false) {
+        precondition(!endpoints.isEmpty, "a dashboard needs a host")
+        self.hosts = endpoints.map { HostState($0, now: now) }
+        self.defaultHost = defaultHost.flatMap { name in endpoints.contains { $0.name == name } ? name : nil } ?? endpoints[0].name
         self.now = now
         self.isDemo = isDemo
         self.canOfferDemo = canOfferDemo
-        self.nextRunningRefresh = now
-        self.nextModelsRefresh = now
     }
 
     public static func == (lhs: AppState, rhs: AppState) -> Bool {
-        lhs.host == rhs.host && lhs.connection == rhs.connection && lhs.serverProblems == rhs.serverProblems && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
-            && lhs.models == rhs.models && lhs.sort == rhs.sort && lhs.sortDescending == rhs.sortDescending
-            && lhs.filter == rhs.filter && lhs.selectedModel == rhs.selectedModel && lhs.running == rhs.running
+        lhs.hosts == rhs.hosts && lhs.defaultHost == rhs.defaultHost && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
+            && lhs.sort == rhs.sort && lhs.sortDescending == rhs.sortDescending
+            && lhs.filter == rhs.filter && lhs.selectedModel == rhs.selectedModel
             && lhs.pulls == rhs.pulls && lhs.chats == rhs.chats && lhs.activeChat == rhs.activeChat && lhs.compareMode == rhs.compareMode && lhs.width == rhs.width && lhs.height == rhs.height
-            && lhs.modelsStale == rhs.modelsStale && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
+            && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
             && lhs.isEditingFilter == rhs.isEditingFilter && lhs.selectedRunning == rhs.selectedRunning
-            && lhs.vanished.map(\.name) == rhs.vanished.map(\.name) && lhs.selectedPull == rhs.selectedPull
+            && lhs.selectedPull == rhs.selectedPull && lhs.selectedHost == rhs.selectedHost
             && lhs.marked == rhs.marked
     }
 
-    /// The models shown: filtered by the filter text (case-insensitive substring of name or
-    /// family), then sorted.
-    public var visibleModels: [InstalledModel] {
-        let needle = filter.text.lowercased()
-        let matching = needle.isEmpty
-            ? models
-            : models.filter { $0.name.lowercased().contains(needle) || $0.details.family.lowercased().contains(needle) }
-        let ascending: [InstalledModel]
+    /// More than one server: host columns, the Hosts pane and `model@host` titles show.
+    public var isFleet: Bool { hosts.count > 1 }
+
+    /// The index of the host with this name.
+    public func hostIndex(_ name: String) -> Int? { hosts.firstIndex { $0.name == name } }
+
+    /// The host with this name.
+    public func host(named name: String) -> HostState? { hostIndex(name).map { hosts[$0] } }
+
+    /// The one server of a single-host dashboard (the first of a fleet).
+    public var primary: HostState { hosts[0] }
+
+    /// The models shown: every host's, filtered by the filter text (``ModelFilter``), then sorted.
+    public var visibleModels: [ModelRow] {
+        let query = ModelFilter(filter.text)
+        var matching: [ModelRow] = []
+        for (order, host) in hosts.enumerated() where query.admits(host: host.name) {
+            for model in host.models where query.admits(model) {
+                matching.append(ModelRow(host: host.name, hostOrder: order, model: model))
+            }
+        }
+        let ascending: [ModelRow]
         switch sort {
-        case .name: ascending = matching.sorted { $0.name < $1.name }
-        case .size: ascending = matching.sorted { ($0.size, $0.name) < ($1.size, $1.name) }
-        case .modified: ascending = matching.sorted { ($0.modifiedAt, $0.name) < ($1.modifiedAt, $1.name) }
+        case .name: ascending = matching.sorted { ($0.model.name, $0.hostOrder) < ($1.model.name, $1.hostOrder) }
+        case .size: ascending = matching.sorted { ($0.model.size, $0.model.name, $0.hostOrder) < ($1.model.size, $1.model.name, $1.hostOrder) }
+        case .modified:
+            ascending = matching.sorted { ($0.model.modifiedAt, $0.model.name, $0.hostOrder) < ($1.model.modifiedAt, $1.model.name, $1.hostOrder) }
+        case .host: ascending = matching.sorted { ($0.hostOrder, $0.model.name) < ($1.hostOrder, $1.model.name) }
         }
         return sortDescending ? ascending.reversed() : ascending
+    }
+
+    /// Every host's loaded models, host by host.
+    public var runningRows: [RunningRow] {
+        hosts.flatMap { host in host.running.map { RunningRow(host: host.name, model: $0) } }
     }
 
     /// Index of the selected model in ``visibleModels``.
     public var selectedModelIndex: Int? {
         guard let selectedModel else { return nil }
-        return visibleModels.firstIndex { $0.name == selectedModel }
+        return visibleModels.firstIndex { $0.ref == selectedModel }
     }
 
-    /// The first thing a reachable server answered oddly, for the banner.
-    public var serverProblem: String? {
-        ["version", "models", "running"].lazy.compactMap { self.serverProblems[$0] }.first
+    /// The installed model a row names.
+    public func installedModel(_ ref: ModelRef) -> InstalledModel? {
+        host(named: ref.host)?.models.first { $0.name == ref.name }
     }
 
     public var hasActiveWork: Bool { chats.contains(where: \.isStreaming) || pulls.contains(where: \.isActive) }

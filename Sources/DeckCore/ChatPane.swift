@@ -92,6 +92,11 @@ public struct ChatPane: Sendable, Equatable {
     /// Show this entry at the top (a search hit); scrolling clears it.
     public var jumpToEntry: Int?
     public var model: String?
+    /// The host the model is on: replies stream from there (nil: the default host).
+    public var host: String?
+    /// A reopened chat whose host is not named now: it moves to a host that has its model as soon
+    /// as one is known.
+    public var savedOnMissingHost: String?
     /// `/set system`.
     public var system: String?
     /// `/set parameter` values, sent as `options`.
@@ -169,6 +174,7 @@ extension ChatPane {
         sessionKey = record.summary.key
         sessionTitle = record.summary.title
         model = record.summary.model
+        host = record.summary.host
         system = record.system
         options = record.options
         entries = record.entries

@@ -4,10 +4,10 @@ import TermUI
 /// text fields and in overlays — so dispatch, the help bar, the `?` overlay and every on-screen hint
 /// are read from the same place and cannot disagree.
 public enum Action: String, Sendable, Equatable, CaseIterable {
-    case focusNext, focusPrevious, focusModels, focusRunning, focusPulls, focusChat
+    case focusNext, focusPrevious, focusModels, focusRunning, focusPulls, focusChat, focusHosts
     case help, quit, forceQuit, refresh, pull, demo
     case moveUp, moveDown, pageUp, pageDown, moveTop, moveBottom
-    case filter, clearFilter, cycleSort, reverseSort, chatWithModel
+    case filter, clearFilter, cycleSort, reverseSort, chatWithModel, filterHost
     case send, stop, clearChat
     case mark, delete, copy, rename, details, load, unload, keepAlive, create, push
     case cancelJob, restartJob, clearFinished, showError
@@ -39,7 +39,7 @@ public enum KeyContext: Sendable, Hashable {
 
 /// The overlays, as far as keys are concerned.
 public enum OverlayContext: String, Sendable, Hashable, CaseIterable {
-    case help, helpSearch, confirm, prompt, createForm, details, detailsSearch, sessions, sessionsSearch, sessionsRename
+    case help, helpSearch, confirm, prompt, pullPrompt, createForm, details, detailsSearch, sessions, sessionsSearch, sessionsRename
 }
 
 /// What a binding matches: one key, any printable character (or paste), or any key at all.
@@ -102,7 +102,7 @@ public enum Keymap {
     static let paneBindings: [KeyBinding] = {
         var all: [KeyBinding] = []
         // Every list pane moves the same way.
-        for pane in [Pane.models, .running, .pulls] {
+        for pane in [Pane.models, .running, .pulls, .hosts] {
             all += [
                 KeyBinding([.up, .character("k")], .moveUp, .pane(pane), "up"),
                 KeyBinding([.down, .character("j")], .moveDown, .pane(pane), "down"),
@@ -131,6 +131,8 @@ public enum Keymap {
             KeyBinding([.character("u")], .unload, .pane(.running), "unload", bar: true),
             KeyBinding([.character("K")], .keepAlive, .pane(.running), "keep-alive", bar: true),
             KeyBinding([.character("i")], .details, .pane(.running), "info", bar: true),
+            KeyBinding([.character("p")], .pull, .pane(.hosts), "pull onto this host", bar: true),
+            KeyBinding([.enter], .filterHost, .pane(.hosts), "its models", bar: true),
             KeyBinding([.character("x")], .cancelJob, .pane(.pulls), "cancel", bar: true),
             KeyBinding([.character("R"), .enter], .restartJob, .pane(.pulls), "restart/resume", bar: true),
             KeyBinding([.character("e")], .showError, .pane(.pulls), "whole error", bar: true),
@@ -169,6 +171,7 @@ public enum Keymap {
         KeyBinding([.character("2")], .focusRunning, .global, "Running"),
         KeyBinding([.character("3")], .focusPulls, .global, "Pulls"),
         KeyBinding([.character("4")], .focusChat, .global, "Chat"),
+        KeyBinding([.character("5")], .focusHosts, .global, "Hosts (with several)"),
         KeyBinding([.character("p"), .control("p")], .pull, .global, "pull", bar: true),
         KeyBinding([.character("r"), .function(5)], .refresh, .global, "refresh / retry now"),
         KeyBinding([.character("d"), .function(6)], .demo, .global, "demo (when offline) / back"),
@@ -212,6 +215,11 @@ public enum Keymap {
 
         KeyBinding([.enter], .submit, .overlay(.prompt), "ok", bar: true),
         KeyBinding([.escape], .cancel, .overlay(.prompt), "cancel", bar: true),
+
+        KeyBinding([.enter], .submit, .overlay(.pullPrompt), "pull", bar: true),
+        KeyBinding([.tab], .nextField, .overlay(.pullPrompt), "next host", bar: true),
+        KeyBinding([.backTab], .previousField, .overlay(.pullPrompt), "previous host"),
+        KeyBinding([.escape], .cancel, .overlay(.pullPrompt), "cancel", bar: true),
 
         KeyBinding([.tab, .down], .nextField, .overlay(.createForm), "next field", bar: true),
         KeyBinding([.backTab, .up], .previousField, .overlay(.createForm), "previous field"),

@@ -18,10 +18,12 @@ public enum Msg: Sendable, Equatable {
     case clockAdvanced(Date)
     /// The wall clock was set: it is now `offset` seconds from the monotonic one the state runs on.
     case wallClockMoved(offset: TimeInterval)
-    case versionLoaded(Result<String, OllamaError>)
-    /// The models list; `skipped` names entries that could not be read (the rest are shown).
-    case modelsLoaded(Result<[InstalledModel], OllamaError>, skipped: [SkippedEntry] = [])
-    case runningLoaded(Result<[RunningModel], OllamaError>, skipped: [SkippedEntry] = [])
+    /// A host's `/api/version`.
+    case versionLoaded(host: String, Result<String, OllamaError>)
+    /// A host's models list; `skipped` names entries that could not be read (the rest are shown).
+    case modelsLoaded(host: String, Result<[InstalledModel], OllamaError>, skipped: [SkippedEntry] = [])
+    /// A host's loaded models, and how long the request took.
+    case runningLoaded(host: String, Result<[RunningModel], OllamaError>, skipped: [SkippedEntry] = [], roundTrip: TimeInterval? = nil)
     case pullProgressed(job: Int, ProgressResponse)
     case pullFinished(job: Int, OllamaError?)
     /// A chunk for the chat pane with this id.
@@ -46,9 +48,9 @@ public enum Msg: Sendable, Equatable {
     /// `/export` from this pane finished (the error in words, or nil).
     case exported(pane: Int, path: String, error: String?)
     /// A one-shot model operation (delete, copy, rename, load, unload, keep-alive) ended.
-    case operationFinished(ModelOperation, OllamaError?)
-    /// The details of a model arrived (for the details overlay).
-    case modelShown(name: String, Result<ShowResponse, OllamaError>)
+    case operationFinished(ModelOperation, host: String, OllamaError?)
+    /// The details of a model on a host arrived (for the details overlay).
+    case modelShown(host: String, name: String, Result<ShowResponse, OllamaError>)
     /// The built-in simulator started on this host (demo mode).
     case demoStarted(host: String)
     case demoFailed(String)
@@ -73,14 +75,15 @@ public struct ChatScrollReport: Sendable, Equatable {
 
 /// Commands for the runtime: everything with a side effect.
 public enum Effect: Sendable, Equatable {
-    case fetchVersion
-    case fetchModels
-    case fetchRunning
-    case startPull(job: Int, model: String, id: EffectID)
-    case startPush(job: Int, model: String, id: EffectID)
-    case startCreate(job: Int, request: CreateRequest, id: EffectID)
-    case startChat(pane: Int, request: ChatRequest, id: EffectID)
-    case startEmbed(pane: Int, model: String, text: String, id: EffectID)
+    // Network: every request names the host it goes to.
+    case fetchVersion(host: String)
+    case fetchModels(host: String)
+    case fetchRunning(host: String)
+    case startPull(job: Int, host: String, model: String, id: EffectID)
+    case startPush(job: Int, host: String, model: String, id: EffectID)
+    case startCreate(job: Int, host: String, request: CreateRequest, id: EffectID)
+    case startChat(pane: Int, host: String, request: ChatRequest, id: EffectID)
+    case startEmbed(pane: Int, host: String, model: String, text: String, id: EffectID)
     /// Read and check an image file for a chat pane.
     case readImage(pane: Int, path: String)
     /// Write a pane's transcript; an existing file only when `replace` (`/export!`).
@@ -97,8 +100,8 @@ public enum Effect: Sendable, Equatable {
     /// Put text on the clipboard with OSC 52 (works over SSH).
     case copyToClipboard(String)
     /// Runs one model operation; renames copy first and delete the source only after the copy succeeded.
-    case modelOperation(ModelOperation)
-    case fetchDetails(String)
+    case modelOperation(ModelOperation, host: String)
+    case fetchDetails(host: String, model: String)
     case cancel(EffectID)
     case startDemo
     /// Leave the demo started with `d` for the server it replaced.

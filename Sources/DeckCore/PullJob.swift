@@ -65,6 +65,8 @@ public struct PullJob: Sendable, Equatable, Identifiable {
 
     public let id: Int
     public var model: String
+    /// The host the job runs on.
+    public var host: String
     public var kind: Kind = .pull
     public var phase: Phase = .manifest
     /// The last status line, as the server worded it.
@@ -80,7 +82,8 @@ public struct PullJob: Sendable, Equatable, Identifiable {
     /// (time, bytes done) samples, at most one a second, the last ten kept.
     var samples: [(Date, Int64)] = []
 
-    public init(id: Int, model: String, kind: Kind = .pull, now: Date) {
+    public init(id: Int, model: String, host: String, kind: Kind = .pull, now: Date) {
+        self.host = host
         self.id = id
         self.model = model
         self.kind = kind

@@ -10,13 +10,16 @@ public struct SessionSummary: Sendable, Equatable {
     public var key: String
     public var title: String
     public var model: String?
+    /// The host the chat ran on (its name), when it was saved with one.
+    public var host: String?
     public var updatedAt: Date
     public var messageCount: Int
 
-    public init(key: String, title: String, model: String?, updatedAt: Date, messageCount: Int) {
+    public init(key: String, title: String, model: String?, updatedAt: Date, messageCount: Int, host: String? = nil) {
         self.key = key
         self.title = title
         self.model = model
+        self.host = host
         self.updatedAt = updatedAt
         self.messageCount = messageCount
     }
@@ -58,14 +61,17 @@ public struct SessionHeader: Sendable, Equatable {
     public var key: String
     public var title: String
     public var model: String?
+    /// The name of the host the chat runs on.
+    public var host: String?
     public var system: String?
     public var options: [String: JSONValue]
     public var updatedAt: Date
 
-    public init(key: String, title: String, model: String?, system: String?, options: [String: JSONValue], updatedAt: Date) {
+    public init(key: String, title: String, model: String?, system: String?, options: [String: JSONValue], updatedAt: Date, host: String? = nil) {
         self.key = key
         self.title = title
         self.model = model
+        self.host = host
         self.system = system
         self.options = options
         self.updatedAt = updatedAt

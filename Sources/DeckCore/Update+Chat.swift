@@ -48,14 +48,15 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     var pane = state.chats[index]
     guard let model = pane.model else { return [] }
     let id = state.makeEffectID()
-    if isEmbeddingModel(state, model) {
+    let host = paneHost(state, index)
+    if isEmbeddingModel(state, host: host, model) {
         pane.entries.append(ChatEntry(role: .user, content: prompt))
         pane.status = .waiting
         pane.streamEffect = id
         state.chats[index] = pane
         var effects = sessionEffects(&state, index: index)
         if let save = entryEffect(state, index: index, entryIndex: pane.entries.count - 1, complete: true) { effects.append(save) }
-        return effects + [.startEmbed(pane: pane.id, model: model, text: prompt, id: id)]
+        return effects + [.startEmbed(pane: pane.id, host: host, model: model, text: prompt, id: id)]
     }
     var user = ChatEntry(role: .user, content: prompt)
     user.images = pane.pendingImages
@@ -76,11 +77,17 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     state.chats[index] = pane
     var effects = sessionEffects(&state, index: index)
     if let save = entryEffect(state, index: index, entryIndex: pane.entries.count - 2, complete: true) { effects.append(save) }
-    return effects + [.startChat(pane: pane.id, request: request, id: id)]
+    return effects + [.startChat(pane: pane.id, host: host, request: request, id: id)]
 }
 
-func isEmbeddingModel(_ state: AppState, _ name: String) -> Bool {
-    guard let model = state.models.first(where: { $0.name == name || $0.name == name + ":latest" }) else { return false }
+/// The host a pane's replies come from.
+func paneHost(_ state: AppState, _ index: Int) -> String { state.chats[index].host ?? state.defaultHost }
+
+/// The models installed on a pane's host.
+func paneModels(_ state: AppState, _ index: Int) -> [InstalledModel] { state.host(named: paneHost(state, index))?.models ?? [] }
+
+func isEmbeddingModel(_ state: AppState, host: String, _ name: String) -> Bool {
+    guard let model = state.host(named: host)?.models.first(where: { $0.name == name || $0.name == name + ":latest" }) else { return false }
     return model.capabilities.contains("embedding") && !model.capabilities.contains("completion")
 }
 
@@ -106,7 +113,7 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         addNotice(&state, index: index, "\(name) = \(value.displayText)")
     case .setThink(let on):
         if on, let model = state.chat.model,
-            let installed = state.models.first(where: { $0.name == model }), !installed.capabilities.isEmpty,
+            let installed = paneModels(state, index).first(where: { $0.name == model }), !installed.capabilities.isEmpty,
             !installed.capabilities.contains("thinking")
         {
             addNotice(&state, index: index, "\(model) cannot think; thinking stays off")
@@ -118,9 +125,10 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
     case .image(let path):
         return [.readImage(pane: state.chat.id, path: path)]
     case .model(let name):
-        let resolved = state.models.first { $0.name == name || $0.name == name + ":latest" }?.name
+        let resolved = paneModels(state, index).first { $0.name == name || $0.name == name + ":latest" }?.name
         guard let model = resolved else {
-            addNotice(&state, index: index, "no installed model '\(name)' — p pulls one")
+            let on = state.isFleet ? " on \(paneHost(state, index))" : ""
+            addNotice(&state, index: index, "no installed model '\(name)'\(on) — p pulls one")
             return []
         }
         state.chat.model = model
@@ -163,6 +171,8 @@ func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
     guard let index = state.chatIndex(id: pane), state.chats[index].streamEffect != nil,
         let last = state.chats[index].entries.indices.last, state.chats[index].entries[last].role == .assistant
     else { return }
+    // Each chunk is about one token: counted for the host's tokens/s.
+    if let host = state.hostIndex(paneHost(state, index)) { state.hosts[host].tokensSinceSample += 1 }
     // Mutate the reply in place: copying it out and back would copy the whole text on every token.
     if let thinking = chunk.message.thinking, !thinking.isEmpty {
         state.chats[index].entries[last].thinking += thinking
@@ -280,7 +290,7 @@ func imageRead(_ state: inout AppState, pane: Int, _ result: Result<AttachedImag
     case .success(let image):
         state.chats[index].pendingImages.append(image)
         var note = "attached \(image.label) — it goes with your next message"
-        if let model = state.chats[index].model, let installed = state.models.first(where: { $0.name == model }),
+        if let model = state.chats[index].model, let installed = paneModels(state, index).first(where: { $0.name == model }),
             !installed.capabilities.isEmpty, !installed.capabilities.contains("vision")
         {
             note += " (warning: \(model) has no vision capability; the server will refuse it)"
@@ -301,6 +311,7 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
             return []
         }
         var pane = ChatPane(id: state.nextChatID, model: state.chat.model)
+        pane.host = state.chat.host
         pane.system = state.chat.system
         state.nextChatID += 1
         state.chats.insert(pane, at: state.activeChat + 1)
@@ -309,7 +320,9 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         var effects: [Effect] = []
         if let id = state.chat.streamEffect { effects.append(.cancel(id)) }
         if state.chats.count == 1 {
+            let host = state.chat.host
             state.chats = [ChatPane(id: state.nextChatID, model: state.chat.model)]
+            state.chats[0].host = host
             state.nextChatID += 1
         } else {
             state.chats.remove(at: state.activeChat)

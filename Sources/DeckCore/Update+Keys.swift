@@ -16,7 +16,8 @@ public func keyContexts(_ state: AppState) -> [KeyContext] {
         switch overlay {
         case .help(let help): return help.isSearching ? [.overlay(.helpSearch), .textInput] : [.overlay(.help)]
         case .confirmQuit, .confirmDelete, .confirmReplace, .confirmPush: return [.overlay(.confirm)]
-        case .pullPrompt, .prompt: return [.overlay(.prompt), .textInput]
+        case .pullPrompt: return state.isFleet ? [.overlay(.pullPrompt), .textInput] : [.overlay(.prompt), .textInput]
+        case .prompt: return [.overlay(.prompt), .textInput]
         case .createForm: return [.overlay(.createForm), .textInput]
         case .details(let details): return details.isSearching ? [.overlay(.detailsSearch), .textInput] : [.overlay(.details)]
         case .sessions(let list):
@@ -74,21 +75,26 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
     case .confirmQuit:
         state.overlay = nil
         return action == .confirm ? quitNow(&state) : []  // anything else keeps running: the default is No
-    case .pullPrompt(var input, _):
+    case .pullPrompt(var prompt):
         switch action {
         case .cancel:
             state.overlay = nil
         case .submit:
-            let name = String(input.text.trimming(while: \.isWhitespace))
+            let name = String(prompt.input.text.trimming(while: \.isWhitespace))
             if let problem = ModelNameCheck.problem(with: name) {
-                state.overlay = .pullPrompt(input, error: problem)
+                prompt.error = problem
+                state.overlay = .pullPrompt(prompt)
                 return []
             }
             state.overlay = nil
-            return startPull(&state, model: name)
+            return startPull(&state, model: name, host: prompt.host)
+        case .nextField, .previousField:
+            prompt.host = hostAfter(state, prompt.host, step: action == .nextField ? 1 : -1)
+            state.overlay = .pullPrompt(prompt)
         default:
-            _ = input.handle(key)
-            state.overlay = .pullPrompt(input, error: nil)
+            _ = prompt.input.handle(key)
+            prompt.error = nil
+            state.overlay = .pullPrompt(prompt)
         }
         return []
     case .prompt(let prompt):
@@ -100,18 +106,18 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
             return []
         }
         state.marked.removeAll()
-        return candidates.map { .modelOperation(.delete($0.name)) }
-    case .confirmReplace(let operation, _):
+        return candidates.map { .modelOperation(.delete($0.name), host: $0.host) }
+    case .confirmReplace(let operation, let host, _):
         state.overlay = nil
         guard action == .confirm else {
             setNotice(&state, "nothing replaced")
             return []
         }
-        return [.modelOperation(operation)]
-    case .confirmPush(let model):
+        return [.modelOperation(operation, host: host)]
+    case .confirmPush(let target):
         state.overlay = nil
         guard action == .confirm else { return [] }
-        return startJob(&state, kind: .push, model: model, create: nil)
+        return startJob(&state, kind: .push, model: target.name, host: target.host, create: nil)
     case .createForm(let form):
         return performCreateForm(&state, form, action, key)
     case .details(let details):
@@ -144,9 +150,17 @@ func performFilter(_ state: inout AppState, _ action: Action, _ key: Key) -> [Ef
 
 func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
-    case .focusNext: state.focus = Pane(rawValue: (state.focus.rawValue + 1) % Pane.allCases.count)!
-    case .focusPrevious:
-        state.focus = Pane(rawValue: (state.focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!
+    case .focusNext, .focusPrevious:
+        let panes = Pane.shown(fleet: state.isFleet)
+        let current = panes.firstIndex(of: state.focus) ?? 0
+        state.focus = panes[(current + (action == .focusNext ? 1 : panes.count - 1)) % panes.count]
+    case .focusHosts:
+        guard state.isFleet else {
+            setNotice(&state, "one server: the Hosts pane shows when several are named (--host NAME=URL, repeated)")
+            return []
+        }
+        state.focus = .hosts
+        if state.selectedHost == nil { state.selectedHost = state.hosts.first?.name }
     case .focusModels: state.focus = .models
     case .focusRunning: state.focus = .running
     case .focusPulls: state.focus = .pulls
@@ -160,10 +174,8 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
     case .forceQuit: return quitNow(&state)
     case .refresh:
-        state.pendingRequests += 3
-        if case .offline = state.connection { state.connection = .connecting }
-        return [.fetchVersion, .fetchModels, .fetchRunning]
-    case .pull: state.overlay = .pullPrompt(TextInput(), error: nil)
+        return refreshHosts(&state)
+    case .pull: state.overlay = .pullPrompt(PullPrompt(host: focusedHost(state)))
     case .demo:
         if let host = state.demoReturnHost {
             // A demo started from here goes back to the server it replaced.
@@ -175,7 +187,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
             setNotice(&state, "the demo replaces only the default server; start with --demo to try it")
             return []
         }
-        if case .offline = state.connection, !state.isDemo { return [.startDemo] }
+        if case .offline = state.primary.connection, !state.isDemo, !state.isFleet { return [.startDemo] }
         setNotice(&state, "the demo starts only while the server is unreachable")
     case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
         move(&state, action)
@@ -186,24 +198,33 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.marked.removeAll()
         keepModelSelection(&state)
     case .cycleSort:
-        state.sort = state.sort.next
+        state.sort = state.sort.next(fleet: state.isFleet)
         state.sortDescending = state.sort.defaultDescending
     case .reverseSort:
         state.sortDescending.toggle()
     case .chatWithModel:
-        guard let name = state.selectedModel, let model = state.models.first(where: { $0.name == name }) else {
+        guard let ref = state.selectedModel, let model = state.installedModel(ref) else {
             return []
         }
+        let name = ref.name
         if model.capabilities.contains("embedding"), !model.capabilities.contains("completion") {
             setNotice(&state, "\(name) is an embedding model: it cannot chat")
             return []
         }
-        let switching = state.chat.model != name
+        let switching = state.chat.model != name || (state.chat.host ?? state.defaultHost) != ref.host
         state.chat.model = name
+        state.chat.host = ref.host
         if switching, !state.chat.entries.isEmpty {
-            state.chat.entries.append(ChatEntry(role: .notice, content: "— now chatting with \(name) —"))
+            let label = state.isFleet ? "\(name)@\(ref.host)" : name
+            state.chat.entries.append(ChatEntry(role: .notice, content: "— now chatting with \(label) —"))
         }
         state.focus = .chat
+    case .filterHost:
+        // Enter on a host: the Models pane narrowed to it.
+        guard let host = state.selectedHost ?? state.hosts.first?.name else { return [] }
+        state.filter = TextInput("@\(host)")
+        state.focus = .models
+        keepModelSelection(&state)
     case .send: return sendChat(&state)
     case .stop:
         if state.compareMode {
@@ -234,13 +255,16 @@ func move(_ state: inout AppState, _ action: Action) {
     case .models:
         let visible = state.visibleModels
         guard !visible.isEmpty else { return }
-        let current = visible.firstIndex { $0.name == state.selectedModel } ?? 0
+        let current = visible.firstIndex { $0.ref == state.selectedModel } ?? 0
         let target = moved(current, action, count: visible.count, page: page)
-        state.selectedModel = visible[target].name
+        state.selectedModel = visible[target].ref
     case .running:
-        guard !state.running.isEmpty else { return }
-        let current = state.running.firstIndex { $0.name == state.selectedRunning } ?? 0
-        state.selectedRunning = state.running[moved(current, action, count: state.running.count, page: page)].name
+        let rows = state.runningRows
+        guard !rows.isEmpty else { return }
+        let current = rows.firstIndex { $0.ref == state.selectedRunning } ?? 0
+        state.selectedRunning = rows[moved(current, action, count: rows.count, page: page)].ref
+    case .hosts:
+        moveHostSelection(&state, action, page: page)
     case .pulls:
         guard !state.pulls.isEmpty else { return }
         let current = state.pulls.firstIndex { $0.id == state.selectedPull } ?? 0
@@ -278,8 +302,8 @@ func moved(_ index: Int, _ action: Action, count: Int, page: Int) -> Int {
     return min(max(0, target), count - 1)
 }
 
-func startPull(_ state: inout AppState, model: String) -> [Effect] {
-    startJob(&state, kind: .pull, model: model, create: nil)
+func startPull(_ state: inout AppState, model: String, host: String) -> [Effect] {
+    startJob(&state, kind: .pull, model: model, host: host, create: nil)
 }
 
 /// Checks a model name before any request: `name`, `name:tag`, `namespace/name:tag`, `host/namespace/name:tag`.

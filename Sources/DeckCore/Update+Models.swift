@@ -6,8 +6,8 @@ import Foundation
 import OllamaKit
 import TermUI
 
-/// The model the Models or Running pane has selected.
-func targetModel(_ state: AppState) -> String? {
+/// The model the Models or Running pane has selected, with its host.
+func targetModel(_ state: AppState) -> ModelRef? {
     switch state.focus {
     case .running: return state.selectedRunning
     default: return state.selectedModel
@@ -15,46 +15,66 @@ func targetModel(_ state: AppState) -> String? {
 }
 
 func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
-    guard let model = targetModel(state) else {
+    guard let target = targetModel(state) else {
         setNotice(&state, state.focus == .running ? "no model is loaded" : "no model selected")
         return []
     }
+    let model = target.name
+    let host = target.host
     switch action {
     case .mark:
-        if state.marked.contains(model) { state.marked.remove(model) } else { state.marked.insert(model) }
+        if state.marked.contains(target) { state.marked.remove(target) } else { state.marked.insert(target) }
         move(&state, .moveDown)
     case .delete:
-        let names = state.marked.isEmpty ? [model] : state.visibleModels.map(\.name).filter(state.marked.contains)
-        let candidates = names.map { name in
+        let refs = state.marked.isEmpty ? [target] : state.visibleModels.map(\.ref).filter(state.marked.contains)
+        let candidates = refs.map { ref in
             DeleteCandidate(
-                name: name, size: state.models.first { $0.name == name }?.size ?? 0,
-                loaded: state.running.contains { $0.name == name })
+                name: ref.name, host: ref.host, size: state.installedModel(ref)?.size ?? 0,
+                loaded: state.host(named: ref.host)?.running.contains { $0.name == ref.name } ?? false)
         }
         state.overlay = .confirmDelete(candidates)
-    case .copy: state.overlay = .prompt(Prompt(purpose: .copy, model: model))
-    case .rename: state.overlay = .prompt(Prompt(purpose: .rename, model: model, input: TextInput(selecting: model)))
-    case .keepAlive: state.overlay = .prompt(Prompt(purpose: .keepAlive, model: model, input: TextInput(selecting: "30m")))
+    case .copy: state.overlay = .prompt(Prompt(purpose: .copy, model: model, host: host))
+    case .rename: state.overlay = .prompt(Prompt(purpose: .rename, model: model, host: host, input: TextInput(selecting: model)))
+    case .keepAlive: state.overlay = .prompt(Prompt(purpose: .keepAlive, model: model, host: host, input: TextInput(selecting: "30m")))
     case .details:
-        state.overlay = .details(DetailsState(model: model))
-        return [.fetchDetails(model)]
+        var details = DetailsState(model: model, host: host)
+        details.elsewhere = whereElse(state, target)
+        state.overlay = .details(details)
+        return [.fetchDetails(host: host, model: model)]
     case .load:
-        setNotice(&state, "loading \(model)…")
-        return [.modelOperation(.load(model))]
+        setNotice(&state, "loading \(model)\(state.isFleet ? " on \(host)" : "")…")
+        return [.modelOperation(.load(model), host: host)]
     case .unload:
-        return [.modelOperation(.unload(model))]
-    case .create: state.overlay = .createForm(CreateForm(source: model))
+        return [.modelOperation(.unload(model), host: host)]
+    case .create: state.overlay = .createForm(CreateForm(source: model, host: host))
     case .push:
-        state.overlay = .confirmPush(model)
+        state.overlay = .confirmPush(target)
     default: break
     }
     return []
 }
 
-/// The installed model a name refers to, as Ollama resolves names: no tag means `:latest`, and
-/// case does not matter.
-func installedModel(_ state: AppState, named name: String) -> InstalledModel? {
-    let wanted = ModelNameCheck.canonical(name)
-    return state.models.first { ModelNameCheck.canonical($0.name) == wanted }
+/// "Where is this model?": every other host with a model of the same name, and whether its digest
+/// matches (the same model) or differs (another version). Empty with one host.
+func whereElse(_ state: AppState, _ ref: ModelRef) -> [DetailLine] {
+    guard state.isFleet else { return [] }
+    let wanted = ModelNameCheck.canonical(ref.name)
+    let digest = state.installedModel(ref)?.digest ?? ""
+    var lines = [DetailLine(text: "On hosts", isHeading: true), DetailLine(text: "  \(ref.host)  (this one)", isHeading: false)]
+    for host in state.hosts where host.name != ref.host {
+        guard let other = host.models.first(where: { ModelNameCheck.canonical($0.name) == wanted }) else { continue }
+        let same = !digest.isEmpty && other.digest == digest
+        let verdict = same ? "same model (digest \(PullJob.shortDigest(digest)))"
+            : "another version (digest \(PullJob.shortDigest(other.digest)), here \(PullJob.shortDigest(digest)))"
+        lines.append(DetailLine(text: "  \(host.name)  \(verdict)", isHeading: false))
+    }
+    if lines.count == 2 { lines.append(DetailLine(text: "  on no other host", isHeading: false)) }
+    return lines + [DetailLine(text: "", isHeading: false)]
+}
+
+/// The installed model a name refers to on a host, as Ollama resolves names.
+func installedModel(_ state: AppState, host: String, named name: String) -> InstalledModel? {
+    state.host(named: host)?.installedModel(named: name)
 }
 
 /// Parses `temperature=0.7 num_ctx=8192 stop=<|end|>` into create parameters, with type checks.
@@ -141,44 +161,46 @@ func performJobAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         var effects: [Effect] = []
         if job.isActive, let effect = job.effect { effects.append(.cancel(effect)) }
         state.pulls.remove(at: index)
-        return effects + startJob(&state, kind: job.kind, model: job.model, create: job.createRequest)
+        return effects + startJob(&state, kind: job.kind, model: job.model, host: job.host, create: job.createRequest)
     default:
         return []
     }
 }
 
 /// Adds a pull, push or create job and returns the effect that runs it.
-func startJob(_ state: inout AppState, kind: PullJob.Kind, model: String, create: CreateRequest?) -> [Effect] {
+func startJob(_ state: inout AppState, kind: PullJob.Kind, model: String, host: String, create: CreateRequest?) -> [Effect] {
     let id = state.nextPullID
     state.nextPullID += 1
     let effect = state.makeEffectID()
-    var job = PullJob(id: id, model: model, kind: kind, now: state.now)
+    var job = PullJob(id: id, model: model, host: host, kind: kind, now: state.now)
     job.effect = effect
     job.createRequest = create
     state.pulls.insert(job, at: 0)
     state.selectedPull = id
     switch kind {
-    case .pull: return [.startPull(job: id, model: model, id: effect)]
-    case .push: return [.startPush(job: id, model: model, id: effect)]
-    case .create: return [.startCreate(job: id, request: create ?? CreateRequest(model: model), id: effect)]
+    case .pull: return [.startPull(job: id, host: host, model: model, id: effect)]
+    case .push: return [.startPush(job: id, host: host, model: model, id: effect)]
+    case .create: return [.startCreate(job: id, host: host, request: create ?? CreateRequest(model: model), id: effect)]
     }
 }
 
-func operationFinished(_ state: inout AppState, _ operation: ModelOperation, _ error: OllamaError?) -> [Effect] {
+func operationFinished(_ state: inout AppState, _ operation: ModelOperation, host: String, _ error: OllamaError?) -> [Effect] {
+    let on = state.isFleet ? " on \(host)" : ""
     if let error {
-        setNotice(&state, "\(operation.verb) failed: \(error.serverMessage ?? error.description)")
+        setNotice(&state, "\(operation.verb) failed\(on): \(error.serverMessage ?? error.description)")
     } else {
-        setNotice(&state, operation.successMessage)
+        setNotice(&state, operation.successMessage + on)
     }
-    state.pendingRequests += operation.changesLibrary ? 2 : 1
-    return operation.changesLibrary ? [.fetchModels, .fetchRunning] : [.fetchRunning]
+    guard let index = state.hostIndex(host) else { return [] }
+    state.hosts[index].pendingRequests += operation.changesLibrary ? 2 : 1
+    return operation.changesLibrary ? [.fetchModels(host: host), .fetchRunning(host: host)] : [.fetchRunning(host: host)]
 }
 
-func modelShown(_ state: inout AppState, name: String, _ result: Result<ShowResponse, OllamaError>) {
-    guard case .details(var details)? = state.overlay, details.model == name else { return }
+func modelShown(_ state: inout AppState, host: String, name: String, _ result: Result<ShowResponse, OllamaError>) {
+    guard case .details(var details)? = state.overlay, details.model == name, details.host == host else { return }
     switch result {
     case .success(let show):
-        details.lines = ModelDescription.sections(for: show, name: name).flatMap { section in
+        details.lines = details.elsewhere + ModelDescription.sections(for: show, name: name).flatMap { section in
             [DetailLine(text: section.title, isHeading: true)]
                 + section.lines.map { DetailLine(text: "  " + $0, isHeading: false) }
                 + [DetailLine(text: "", isHeading: false)]

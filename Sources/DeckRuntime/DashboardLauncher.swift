@@ -14,10 +14,28 @@ import TermCurses
 import Glibc
 #endif
 
+/// A server of a fleet: its name and how its client reaches it (keys and headers included).
+public struct DashboardHost: Sendable {
+    public var name: String
+    public var configuration: OllamaClientConfiguration
+
+    public init(name: String, configuration: OllamaClientConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
+}
+
 /// How the dashboard was asked to start.
 public struct DashboardOptions: Sendable {
-    /// `--host`, overriding `OLLAMA_HOST`.
+    /// `--host`, overriding `OLLAMA_HOST` (one server).
     public var host: String?
+    /// Named servers (from several `--host NAME=URL` or the config file); when not empty, `host` is
+    /// not used and no demo is offered.
+    public var hosts: [DashboardHost] = []
+    /// The host new chats and pulls go to (the first when nil).
+    public var defaultHost: String?
+    /// Said on the status line at start (a config file others can read).
+    public var warnings: [String] = []
     /// Start the built-in simulator and connect to it.
     public var demo = false
     /// Extra headers for every request.
@@ -59,6 +77,7 @@ public enum DashboardLauncher {
     /// Runs the dashboard; returns the process exit code.
     public static func run(_ options: DashboardOptions) async -> Int32 {
         ensureUTF8Locale()
+        if !options.hosts.isEmpty { return await runFleet(options) }
         var configuration = OllamaClientConfiguration.fromEnvironment(
             explicitHost: options.host, environment: options.environment)
         configuration.headers += options.headers
@@ -87,9 +106,39 @@ public enum DashboardLauncher {
         // Opening SQLite and reading the open chats block: off the event loop this task runs on.
         let (store, openProblem) = await offEventLoop { openStore(options) }
         let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
-        var state = AppState(
+        let state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
             canOfferDemo: demoServer == nil && !namedHost)
+        return await runDashboard(options, state: state, runner: runner, inbox: inbox, store: store, storeProblem: openProblem,
+                                  notice: notice, demoServer: demoServer)
+    }
+
+    /// Several named servers: one client each (with its own key and headers), no probe, no demo.
+    static func runFleet(_ options: DashboardOptions) async -> Int32 {
+        var clients: [String: OllamaClient] = [:]
+        for host in options.hosts {
+            var configuration = host.configuration
+            configuration.headers += options.headers
+            configuration.requestTimeout = options.requestTimeout
+            configuration.generationTimeout = options.requestTimeout
+            configuration.skipsMalformedLines = true
+            clients[host.name] = OllamaClient(configuration: configuration)
+        }
+        let inbox = Inbox()
+        let (store, openProblem) = await offEventLoop { openStore(options) }
+        let runner = EffectRunner(inbox: inbox, clients: clients, demoConfiguration: demoConfiguration, store: store)
+        let endpoints = options.hosts.map { HostEndpoint(name: $0.name, url: $0.configuration.host.description) }
+        let state = AppState(hosts: endpoints, defaultHost: options.defaultHost, now: Date())
+        return await runDashboard(options, state: state, runner: runner, inbox: inbox, store: store, storeProblem: openProblem,
+                                  notice: options.warnings.first, demoServer: nil)
+    }
+
+    /// The part every dashboard shares: open chats, signals, curses, the loop, and restoring it all.
+    static func runDashboard(
+        _ options: DashboardOptions, state initial: AppState, runner: EffectRunner, inbox: Inbox, store: ChatStore?,
+        storeProblem openProblem: String?, notice: String?, demoServer: SimServer?
+    ) async -> Int32 {
+        var state = initial
         state.utcOffsetSeconds = localUTCOffset()
         state.stallSeconds = options.stallSeconds
         state.sessionKeySalt = String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-"

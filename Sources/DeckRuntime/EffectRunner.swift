@@ -10,12 +10,12 @@ import Synchronization
 import DeckStore
 import Dispatch
 
-/// Runs effects as tasks off the UI thread and posts their results to the inbox. Every request
-/// has an ID; cancelling it cancels the task, which closes its HTTP connection.
+/// Runs effects off the UI thread, each family in its own file: the network (``NetworkEffects``),
+/// the chat store (``StoreEffects``), files (``FileEffects``); the demo and the clipboard here.
+/// Results come back as messages in the inbox.
 public final class EffectRunner: Sendable {
     private let inbox: Inbox
-    private let client: Mutex<OllamaClient>
-    private let tasks = Mutex<[EffectID: Task<Void, Never>]>([:])
+    private let network: NetworkEffects
     private let demo = Mutex<SimServer?>(nil)
     private let demoConfiguration: SimConfiguration
     /// The chat store's effects (ordered, coalesced, backing off when it fails).
@@ -26,164 +26,50 @@ public final class EffectRunner: Sendable {
     public let pacer = StreamPacer()
     /// Reading images and writing exports.
     private let fileEffects: FileEffects
+    /// The host a demo stands in for (the single host of a dashboard that named none).
+    private let demoHost: String
 
-    public init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
+    /// One client per host, by host name; the demo stands in for `demoHost` (default: the only host).
+    public init(inbox: Inbox, clients: [String: OllamaClient], demoHost: String? = nil, demoConfiguration: SimConfiguration,
+                store: ChatStore? = nil) {
         self.inbox = inbox
-        self.client = Mutex(client)
+        self.network = NetworkEffects(inbox: inbox, clients: clients, pacer: pacer)
         self.demoConfiguration = demoConfiguration
+        self.demoHost = demoHost ?? clients.keys.sorted().first ?? ""
         self.storeEffects = StoreEffects(store: store, inbox: inbox)
         self.fileEffects = FileEffects(inbox: inbox)
+    }
+
+    /// A single-host dashboard: the client's host, named as ``HostEndpoint/defaultName(for:)`` names it.
+    public convenience init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
+        let name = HostEndpoint.defaultName(for: client.hostDescription)
+        self.init(inbox: inbox, clients: [name: client], demoHost: name, demoConfiguration: demoConfiguration, store: store)
     }
 
     /// Waits for queued store writes (before exit), without blocking a thread.
     public func flushStore() async { await storeEffects.flush() }
 
-    var currentClient: OllamaClient { client.withLock { $0 } }
-
     public func run(_ effect: Effect) {
-        if storeEffects.run(effect) || fileEffects.run(effect) { return }
-        let client = currentClient
-        let inbox = self.inbox
-        let pacer = self.pacer
+        if storeEffects.run(effect) || fileEffects.run(effect) || network.run(effect) { return }
         switch effect {
-        case .fetchVersion:
-            Task.detached {
-                do { inbox.post(.versionLoaded(.success(try await client.version()))) } catch {
-                    inbox.post(.versionLoaded(.failure(Self.ollamaError(error, client))))
-                }
-            }
-        case .fetchModels:
-            Task.detached {
-                do {
-                    let listing = try await client.listModelsListing()
-                    inbox.post(.modelsLoaded(.success(listing.entries), skipped: listing.skipped))
-                } catch {
-                    inbox.post(.modelsLoaded(.failure(Self.ollamaError(error, client))))
-                }
-            }
-        case .fetchRunning:
-            Task.detached {
-                do {
-                    let listing = try await client.runningModelsListing()
-                    inbox.post(.runningLoaded(.success(listing.entries), skipped: listing.skipped))
-                } catch {
-                    inbox.post(.runningLoaded(.failure(Self.ollamaError(error, client))))
-                }
-            }
-        case .startPull(let job, let model, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.pull(model: model) } }
-        case .startPush(let job, let model, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.push(model: model) } }
-        case .startCreate(let job, let request, let id):
-            track(id) { await Self.runProgress(job: job, inbox: inbox, client: client, pacer: pacer) { try await client.create(request) } }
-        case .modelOperation(let operation):
-            Task.detached {
-                do {
-                    try await Self.perform(operation, client: client)
-                    inbox.post(.operationFinished(operation, nil))
-                } catch {
-                    inbox.post(.operationFinished(operation, Self.ollamaError(error, client)))
-                }
-            }
-        case .fetchDetails(let model):
-            Task.detached {
-                do { inbox.post(.modelShown(name: model, .success(try await client.show(model: model)))) } catch {
-                    inbox.post(.modelShown(name: model, .failure(Self.ollamaError(error, client))))
-                }
-            }
-        case .startChat(let pane, let request, let id):
-            track(id) {
-                do {
-                    let stream = try await client.chat(request).paced(by: pacer)
-                    for try await chunk in stream {
-                        inbox.post(.chatChunkReceived(pane: pane, chunk))
-                    }
-                    let skipped = stream.skippedLines
-                    if skipped.count > 0 { inbox.post(.chatLinesSkipped(pane: pane, count: skipped.count, example: skipped.first ?? "")) }
-                    inbox.post(.chatFinished(pane: pane, nil))
-                } catch {
-                    inbox.post(.chatFinished(pane: pane, Self.ollamaError(error, client)))
-                }
-            }
-        case .startEmbed(let pane, let model, let text, let id):
-            track(id) {
-                do {
-                    let response = try await client.embed(EmbedRequest(model: model, input: [text]))
-                    inbox.post(.embedded(pane: pane, text: text, .success(response.embeddings.first ?? [])))
-                } catch {
-                    inbox.post(.embedded(pane: pane, text: text, .failure(Self.ollamaError(error, client))))
-                }
-            }
-        case .readImage, .exportMarkdown:
-            break  // FileEffects ran it
-        case .copyToClipboard:
-            break  // the loop writes OSC 52 to the terminal itself
-        case .saveSession, .saveEntry, .truncateSession, .saveOpenPanes, .listSessions, .openSession, .deleteSession,
-            .renameSession, .searchSessions:
-            break  // StoreEffects ran it
-        case .cancel(let id):
-            tasks.withLock { $0[id] }?.cancel()
         case .startDemo:
             startDemo()
         case .stopDemo:
             stopDemo()
-        case .quit:
-            break
+        case .copyToClipboard, .quit:
+            break  // the loop writes OSC 52 to the terminal itself, and ends itself
+        default:
+            break  // every other effect belongs to a family above
         }
     }
 
-    /// Forwards a progress stream's lines as job messages, then how it ended.
-    static func runProgress(
-        job: Int, inbox: Inbox, client: OllamaClient, pacer: StreamPacer,
-        _ start: @Sendable () async throws -> OllamaStream<ProgressResponse>
-    ) async {
-        do {
-            for try await line in try await start().paced(by: pacer) { inbox.post(.pullProgressed(job: job, line)) }
-            inbox.post(.pullFinished(job: job, nil))
-        } catch {
-            inbox.post(.pullFinished(job: job, ollamaError(error, client)))
-        }
-    }
-
-    /// One model operation. A rename deletes the source only after the copy succeeded, so a
-    /// failure in between never loses the model; a delete unloads first, as `ollama rm` does.
+    /// One model operation on a client (the headless commands share it).
     public static func perform(_ operation: ModelOperation, client: OllamaClient) async throws {
-        switch operation {
-        case .delete(let name):
-            _ = try? await client.unload(model: name)
-            try await client.delete(model: name)
-        case .copy(let source, let destination):
-            try await client.copy(source: source, destination: destination)
-        case .rename(let source, let destination):
-            try await client.copy(source: source, destination: destination)
-            do {
-                try await client.delete(model: source)
-            } catch let error as OllamaError {
-                throw OllamaError.invalidRequest(
-                    "copied to \(destination), but \(source) could not be deleted: \(error.serverMessage ?? error.description)")
-            }
-        case .load(let name):
-            try await client.load(model: name)
-        case .unload(let name):
-            try await client.unload(model: name)
-        case .keepAlive(let name, let keepAlive):
-            try await client.load(model: name, keepAlive: keepAlive)
-        }
-    }
-
-    /// Runs a cancellable effect. The task is created and recorded under the lock, so a task that
-    /// ends at once cannot remove its entry before it is recorded (which would leave it behind).
-    private func track(_ id: EffectID, _ body: @escaping @Sendable () async -> Void) {
-        tasks.withLock { tasks in
-            tasks[id] = Task.detached { [self] in
-                await body()
-                _ = self.tasks.withLock { $0.removeValue(forKey: id) }
-            }
-        }
+        try await NetworkEffects.perform(operation, client: client)
     }
 
     /// Effects still running (tests check none is left behind).
-    var trackedCount: Int { tasks.withLock { $0.count } }
+    var trackedCount: Int { network.trackedCount }
 
     /// The client the demo replaced, to go back to.
     private let replacedClient = Mutex<OllamaClient?>(nil)
@@ -193,17 +79,14 @@ public final class EffectRunner: Sendable {
         let inbox = self.inbox
         Task.detached { [self] in
             guard let original = self.replacedClient.withLock({ replaced in defer { replaced = nil }; return replaced }) else { return }
-            let demoClient = self.client.withLock { current in
-                defer { current = original }
-                return current
-            }
-            try? await demoClient.shutdown()
+            let demoClient = self.network.replaceClient(for: self.demoHost, with: original)
+            try? await demoClient?.shutdown()
             if let server = self.demo.withLock({ server in defer { server = nil }; return server }) { await server.stop() }
             inbox.post(.demoStopped(host: original.hostDescription))
         }
     }
 
-    /// Starts the built-in simulator and switches the client to it.
+    /// Starts the built-in simulator and switches the host's client to it.
     public func startDemo() {
         let inbox = self.inbox
         let configuration = demoConfiguration
@@ -212,10 +95,7 @@ public final class EffectRunner: Sendable {
                 let server = try await SimServer.start(configuration: configuration)
                 let newClient = OllamaClient(configuration: OllamaClientConfiguration(host: OllamaHost.resolve(server.baseURL)))
                 self.demo.withLock { $0 = server }
-                let old = self.client.withLock { current in
-                    defer { current = newClient }
-                    return current
-                }
+                let old = self.network.replaceClient(for: self.demoHost, with: newClient)
                 // Kept, not shut down: `d` goes back to it.
                 self.replacedClient.withLock { $0 = old }
                 inbox.post(.demoStarted(host: server.baseURL))
@@ -225,17 +105,11 @@ public final class EffectRunner: Sendable {
         }
     }
 
-    /// Cancels everything and closes the client and any demo server.
+    /// Cancels everything and closes the clients and any demo server.
     public func shutdown() async {
-        for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
-        try? await currentClient.shutdown()
+        network.cancelAll()
+        for client in network.allClients { try? await client.shutdown() }
         if let replaced = replacedClient.withLock({ $0 }) { try? await replaced.shutdown() }
         if let server = demo.withLock({ $0 }) { await server.stop() }
-    }
-
-    static func ollamaError(_ error: any Error, _ client: OllamaClient) -> OllamaError {
-        if let known = error as? OllamaError { return known }
-        if error is CancellationError { return .cancelled }
-        return .connection(host: client.hostDescription, reason: String(describing: error))
     }
 }

@@ -87,6 +87,10 @@ public final class ChatStore: Sendable {
         migrator.registerMigration("v3: images kept by digest") { db in
             try db.execute(sql: "CREATE TABLE image (digest TEXT PRIMARY KEY, base64 TEXT NOT NULL)")
         }
+        // Fleets: a chat remembers the host (by name) it ran on.
+        migrator.registerMigration("v4: session host") { db in
+            try db.execute(sql: "ALTER TABLE session ADD COLUMN host TEXT")
+        }
         return migrator
     }
 
@@ -107,12 +111,13 @@ public final class ChatStore: Sendable {
         try queue.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO session (key, title, model, system, options, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (key, title, model, system, options, updated_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO UPDATE SET title = excluded.title, model = excluded.model,
-                    system = excluded.system, options = excluded.options, updated_at = excluded.updated_at
+                    system = excluded.system, options = excluded.options, updated_at = excluded.updated_at,
+                    host = excluded.host
                     """,
                 arguments: [header.key, header.title, header.model, header.system, Self.json(header.options),
-                            header.updatedAt.timeIntervalSince1970])
+                            header.updatedAt.timeIntervalSince1970, header.host])
         }
     }
 
@@ -155,7 +160,7 @@ public final class ChatStore: Sendable {
     public func sessions() throws -> [SessionSummary] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.key, s.title, s.model, s.updated_at, (SELECT COUNT(*) FROM message m WHERE m.session_key = s.key) AS n
+                SELECT s.key, s.title, s.model, s.host, s.updated_at, (SELECT COUNT(*) FROM message m WHERE m.session_key = s.key) AS n
                 FROM session s ORDER BY s.updated_at DESC
                 """).compactMap { try? Self.summary($0) }
         }
@@ -165,10 +170,11 @@ public final class ChatStore: Sendable {
         let key: String = try row.decode(forColumn: "key")
         let title: String? = try? row.decode(forColumn: "title")
         let model: String? = try? row.decode(forColumn: "model")
+        let host: String? = try? row.decode(forColumn: "host")
         let updated: Double? = try? row.decode(forColumn: "updated_at")
         let count: Int? = try? row.decode(forColumn: "n")
         return SessionSummary(key: key, title: title ?? "(untitled)", model: model,
-                              updatedAt: Date(timeIntervalSince1970: updated ?? 0), messageCount: count ?? 0)
+                              updatedAt: Date(timeIntervalSince1970: updated ?? 0), messageCount: count ?? 0, host: host)
     }
 
     /// A whole session, or nil when there is none with this key. Messages that cannot be read (a

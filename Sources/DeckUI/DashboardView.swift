@@ -26,7 +26,8 @@ public enum DashboardView {
     public static func render(_ state: AppState) -> Frame {
         var buffer = CellBuffer(width: state.width, height: state.height)
         let showBanner = Self.showsBanner(state)
-        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: showBanner)
+        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: showBanner,
+                                             hostRows: hostRows(state))
         if layout.mode == .tooSmall {
             drawTooSmall(&buffer, state)
             return Frame(buffer: buffer, cursor: nil)
@@ -45,6 +46,7 @@ public enum DashboardView {
             case .pulls: PullsView.draw(&buffer, rect, state, focused: focused)
             case .chat:
                 if let c = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports), focused { cursor = c }
+            case .hosts: HostsView.draw(&buffer, rect, state, focused: focused)
             }
         }
         HelpBarView.draw(&buffer, layout.helpBar, state)
@@ -54,11 +56,11 @@ public enum DashboardView {
         return Frame(buffer: buffer, cursor: cursor, scrollReports: reports)
     }
 
-    /// The banner line shows while the server is unreachable, or answers oddly.
-    static func showsBanner(_ state: AppState) -> Bool {
-        if case .offline = state.connection { return true }
-        return state.serverProblem != nil
-    }
+    /// The banner line shows while a server is unreachable, or answers oddly.
+    static func showsBanner(_ state: AppState) -> Bool { bannerHost(state) != nil }
+
+    /// The rows the Hosts pane wants, with a fleet.
+    static func hostRows(_ state: AppState) -> Int? { state.isFleet ? HostsView.wantedHeight(state) : nil }
 
     /// The next frame when nothing but chat replies changed since `previous` was drawn (stream
     /// chunks): `previous` with only the chat pane drawn again, the same cells `render` would give
@@ -71,7 +73,8 @@ public enum DashboardView {
             return nil
         }
         if showsBanner(state) { return nil }  // the banner counts down the retry
-        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: false)
+        let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: false,
+                                             hostRows: hostRows(state))
         guard layout.mode != .tooSmall, let rect = layout.panes[.chat] else { return nil }
         var buffer = previous.buffer
         let focused = state.focus == .chat
@@ -96,7 +99,7 @@ public enum DashboardView {
 
     static func drawTabs(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
         var x = rect.x
-        for pane in Pane.allCases {
+        for pane in Pane.shown(fleet: state.isFleet) {
             let label = " \(pane.rawValue + 1) \(pane.title) "
             let style = pane == state.focus ? Style(.selection, [.bold]) : Style(.dim)
             x = buffer.put(label, x: x, y: rect.y, style: style, maxX: rect.maxX)
@@ -111,17 +114,23 @@ enum StatusLineView {
         let style = Style(.statusBar)
         buffer.fill(rect, style: style)
         let connection: (String, ColorRole)
-        switch state.connection {
-        case .connecting: connection = ("◌ connecting", .warning)
-        case .online(let version): connection = ("● online v\(version)", .good)
-        case .offline: connection = ("✗ offline", .error)
+        if state.isFleet {
+            let online = state.hosts.filter(\.connection.isOnline).count
+            connection = ("● \(online)/\(state.hosts.count) online", online == state.hosts.count ? .good : (online == 0 ? .error : .warning))
+        } else {
+            switch state.primary.connection {
+            case .connecting: connection = ("◌ connecting", .warning)
+            case .online(let version): connection = ("● online v\(version)", .good)
+            case .offline: connection = ("✗ offline", .error)
+            }
         }
         var x = buffer.put(" ollama-deck ", x: rect.x, y: rect.y, style: Style(.statusBar, [.bold]), maxX: rect.maxX)
         let clock = " " + Format.clock(state.wallNow, utcOffsetSeconds: state.utcOffsetSeconds) + " "
         let right = rect.maxX - DisplayWidth.width(of: clock)
         var demo = state.isDemo ? " demo" : ""
         if state.demoReturnHost != nil, let key = Keymap.label(for: .demo, in: keyContexts(state)) { demo += " (\(key) back)" }
-        x = buffer.put("│ " + state.host + demo + " ", x: x, y: rect.y, style: style, maxX: right)
+        let hosts = state.isFleet ? "\(state.hosts.count) hosts" : state.primary.url
+        x = buffer.put("│ " + hosts + demo + " ", x: x, y: rect.y, style: style, maxX: right)
         x = buffer.put("│ ", x: x, y: rect.y, style: style, maxX: right)
         x = buffer.put(connection.0 + " ", x: x, y: rect.y, style: Style(connection.1, [.bold]), maxX: right)
         if let notice = state.notice {
@@ -131,10 +140,14 @@ enum StatusLineView {
     }
 
     static func drawBanner(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState) {
-        guard case .offline(let reason, let retryAt) = state.connection else {
-            if let problem = state.serverProblem {
+        guard let host = bannerHost(state) else { return }
+        // With several hosts the banner names the host (and how many more are down).
+        let name = state.isFleet ? host.name : host.url
+        guard case .offline(let reason, let retryAt) = host.connection else {
+            if let problem = host.serverProblem {
                 buffer.fill(rect, style: Style(.banner))
-                buffer.put(" ⚠ server answered, but \(problem)", x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)
+                let who = state.isFleet ? "\(host.name) answered" : "server answered"
+                buffer.put(" ⚠ \(who), but \(problem)", x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)
             }
             return
         }
@@ -142,7 +155,9 @@ enum StatusLineView {
         let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
         // The keys named are the ones that work where the user is (F5 in the chat prompt, r elsewhere).
         let contexts = keyContexts(state)
-        var text = " ✗ \(state.host) unreachable: \(reason) · retry in \(seconds)s"
+        var text = " ✗ \(name) unreachable: \(reason) · retry in \(seconds)s"
+        let othersDown = state.hosts.filter { if case .offline = $0.connection { return $0.name != host.name } else { return false } }.count
+        if othersDown > 0 { text += " · \(othersDown) more host\(othersDown == 1 ? "" : "s") down" }
         if let retry = Keymap.label(for: .refresh, in: contexts) { text += " · \(retry) now" }
         if state.canOfferDemo && !state.isDemo, let demo = Keymap.label(for: .demo, in: contexts) { text += " · \(demo) demo" }
         buffer.put(text, x: rect.x, y: rect.y, style: Style(.banner, [.bold]), maxX: rect.maxX)

@@ -2,7 +2,7 @@ import DeckCore
 import OllamaKit
 import TermUI
 
-/// The installed-models pane: a sortable, filterable table.
+/// The installed-models pane: a sortable, filterable table (with a host column for a fleet).
 enum ModelsView {
     static let columns = [
         TableColumn("NAME", minWidth: 22),
@@ -13,14 +13,34 @@ enum ModelsView {
         TableColumn("MODIFIED", width: 8, alignRight: true, dropPriority: 1),
     ]
 
+    /// The columns with HOST after NAME, as wide as the longest host name (up to 12).
+    static func fleetColumns(_ state: AppState) -> [TableColumn] {
+        var widest = 4
+        for host in state.hosts { widest = max(widest, DisplayWidth.width(of: host.name)) }
+        var all = columns
+        all[0].minWidth = 18
+        all.insert(TableColumn("HOST", width: min(12, widest)), at: 1)
+        return all
+    }
+
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) -> DashboardView.Cursor? {
         let visible = state.visibleModels
+        let fleet = state.isFleet
         // Summed in a plain loop: a generic sum over 5,000 models was a third of a filter keystroke.
         var total: Int64 = 0
-        for model in state.models { total = Format.saturatingAdd(total, model.size) }
-        var title = "1 Models (\(state.models.count) · \(Format.bytes(total)))"
-        if visible.count != state.models.count { title = "1 Models (\(visible.count) of \(state.models.count) · \(Format.bytes(total)))" }
-        if state.modelsStale { title += " stale" }
+        var count = 0
+        var stale = false
+        var loadedOnce = false
+        for host in state.hosts {
+            for model in host.models { total = Format.saturatingAdd(total, model.size) }
+            count += host.models.count
+            // A host that never answered has nothing stale to show (one server: as before fleets).
+            stale = stale || (host.modelsStale && (host.modelsLoadedOnce || !fleet))
+            loadedOnce = loadedOnce || host.modelsLoadedOnce
+        }
+        var title = "1 Models (\(count) · \(Format.bytes(total)))"
+        if visible.count != count { title = "1 Models (\(visible.count) of \(count) · \(Format.bytes(total)))" }
+        if stale { title += " stale" }
         if !state.marked.isEmpty { title += " · \(state.marked.count) marked" }
         let arrow = state.sortDescending ? "↓" : "↑"
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: "sort: \(state.sort.rawValue) \(arrow)")
@@ -36,29 +56,46 @@ enum ModelsView {
             buffer.put(field.text, x: x, y: filterRow.y, style: Style(.accent))
             if state.isEditingFilter { cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: filterRow.y) }
         }
-        if !state.modelsLoadedOnce {
-            let message = state.connection.isOnline || state.connection == .connecting ? "loading…" : "no data: the server is unreachable"
+        if !loadedOnce {
+            let reachable = state.hosts.contains { $0.connection.isOnline || $0.connection == .connecting }
+            let message = reachable ? "loading…" : (fleet ? "no data: no host is reachable" : "no data: the server is unreachable")
             buffer.put(message, x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
             return cursor
         }
         if visible.isEmpty {
-            let pull = Keymap.label(for: .pull, in: paneKeyContexts(state)) ?? "^P"
-            let message = state.models.isEmpty ? "No models installed — press \(pull) to pull one" : "No model matches \"\(state.filter.text)\""
-            buffer.put(message, x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
+            buffer.put(emptyMessage(state, count: count), x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
             return cursor
         }
-        let selected = visible.firstIndex { $0.name == state.selectedModel }  // the list is filtered and sorted once per frame
+        let selected = visible.firstIndex { $0.ref == state.selectedModel }  // the list is filtered and sorted once per frame
         // Rows are built only for what fits: with 5,000 models, formatting every one was most of a frame.
         let window = CellBuffer.tableWindow(rowCount: visible.count, height: tableRect.height, selected: selected, scroll: 0)
-        let rows = visible[window].map { model in
-            TableRow([
-                (state.marked.contains(model.name) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel, Format.bytes(model.size),
-                model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
-            ], style: state.modelsStale ? Style(.dim) : .normal)
+        let staleHosts = Set(state.hosts.filter(\.modelsStale).map(\.name))
+        let rows = visible[window].map { row in
+            let model = row.model
+            var cells = [
+                (state.marked.contains(row.ref) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel,
+                Format.bytes(model.size), model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
+            ]
+            if fleet { cells.insert(row.host, at: 1) }
+            return TableRow(cells, style: staleHosts.contains(row.host) ? Style(.dim) : .normal)
         }
-        _ = buffer.drawTable(tableRect, columns: columns, rows: rows, selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
+        _ = buffer.drawTable(tableRect, columns: fleet ? fleetColumns(state) : columns, rows: rows,
+                             selected: selected.map { $0 - window.lowerBound }, scroll: 0, focused: focused)
         drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: visible.count - window.upperBound)
         return cursor
+    }
+
+    /// Why no row shows: nothing installed, nothing matches, or an `@host` no host's name starts with.
+    static func emptyMessage(_ state: AppState, count: Int) -> String {
+        if count == 0 {
+            let pull = Keymap.label(for: .pull, in: paneKeyContexts(state)) ?? "^P"
+            return "No models installed — press \(pull) to pull one"
+        }
+        let filter = ModelFilter(state.filter.text)
+        if !filter.hostPrefixes.isEmpty, !state.hosts.contains(where: { filter.admits(host: $0.name) }) {
+            return "No host's name starts with \(filter.hostPrefixes.map { "@" + $0 }.joined(separator: " or ")) (hosts: \(state.hosts.map(\.name).joined(separator: ", ")))"
+        }
+        return "No model matches \"\(state.filter.text)\""
     }
 }
 
@@ -74,7 +111,8 @@ func drawHiddenCounts(_ buffer: inout CellBuffer, _ rect: Rect, above: Int, belo
     buffer.put(text, x: x, y: rect.maxY - 1, style: Style(.accent), maxX: rect.maxX - 1)
 }
 
-/// The running-models pane, as `ollama ps` shows them, with a live countdown.
+/// The running-models pane, as `ollama ps` shows them, with a live countdown (and the host of
+/// each with a fleet).
 enum RunningView {
     static let columns = [
         TableColumn("NAME", minWidth: 12),
@@ -85,25 +123,33 @@ enum RunningView {
     ]
 
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) {
-        var title = "2 Running (\(state.running.count))"
-        if state.runningStale { title += " stale" }
+        let fleet = state.isFleet
+        let rows = state.runningRows
+        var title = "2 Running (\(rows.count))"
+        if state.hosts.contains(where: { $0.runningStale && ($0.runningLoadedOnce || !fleet) }) { title += " stale" }
         let inner = buffer.drawBox(rect, title: title, focused: focused)
         guard !inner.isEmpty else { return }
-        let notes = state.vanished.map { "\($0.name) unloaded" }
+        let notes = state.hosts.flatMap { host in host.vanished.map { "\($0.name)\(fleet ? " @" + host.name : "") unloaded" } }
         let (tableRect, notesRect) = inner.splitBottom(min(notes.count, max(0, inner.height - 2)))
-        if state.running.isEmpty {
+        if rows.isEmpty {
             buffer.put("No model loaded", x: tableRect.x + 1, y: tableRect.y, style: Style(.dim), maxX: tableRect.maxX)
         } else {
-            let rows = state.running.map { model in
-                TableRow([
+            let selected = rows.firstIndex { $0.ref == state.selectedRunning }
+            let window = CellBuffer.tableWindow(rowCount: rows.count, height: tableRect.height, selected: selected, scroll: 0)
+            let staleHosts = Set(state.hosts.filter(\.runningStale).map(\.name))
+            let tableRows = rows[window].map { row in
+                let model = row.model
+                var cells = [
                     model.name, Format.bytes(model.size), model.processorDescription,
                     model.contextLength > 0 ? String(model.contextLength) : "—",
                     Format.countdown(to: model.expiresAt, now: state.wallNow),
-                ], style: state.runningStale ? Style(.dim) : .normal)
+                ]
+                if fleet { cells.insert(row.host, at: 1) }
+                return TableRow(cells, style: staleHosts.contains(row.host) ? Style(.dim) : .normal)
             }
-            let selected = state.running.firstIndex { $0.name == state.selectedRunning }
-            let window = CellBuffer.tableWindow(rowCount: rows.count, height: tableRect.height, selected: selected, scroll: 0)
-            _ = buffer.drawTable(tableRect, columns: columns, rows: Array(rows[window]),
+            var shownColumns = columns
+            if fleet { shownColumns.insert(ModelsView.fleetColumns(state)[1], at: 1) }
+            _ = buffer.drawTable(tableRect, columns: shownColumns, rows: tableRows,
                              selected: focused ? selected.map { $0 - window.lowerBound } : nil, scroll: 0, focused: focused)
             drawHiddenCounts(&buffer, rect, above: window.lowerBound, below: rows.count - window.upperBound)
         }
@@ -169,7 +215,8 @@ enum PullsView {
             }
             let kind = job.kind == .pull ? "" : job.kind.rawValue + " "
             let nameStyle = selected && focused ? Style(.selection, [.bold]) : Style(.normal, [.bold])
-            let x = buffer.put(kind + job.model, x: inner.x, y: y, style: nameStyle, maxX: inner.maxX)
+            var x = buffer.put(kind + job.model, x: inner.x, y: y, style: nameStyle, maxX: inner.maxX)
+            if state.isFleet { x = buffer.put(" @" + job.host, x: x, y: y, style: Style(.accent), maxX: inner.maxX) }
             buffer.put(" " + detail, x: x, y: y, style: Style(role), maxX: inner.maxX)
             y += 1
             if y < inner.maxY, job.isActive || job.phase == .done {

@@ -4,58 +4,65 @@ import Foundation
 import OllamaKit
 import TermUI
 
-/// `ollama-deck list`: installed models, like `ollama ls`.
+/// `ollama-deck list`: installed models, like `ollama ls` (every host's, with several).
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List installed models.", aliases: ["ls"])
 
     @OptionGroup var server: ServerOptions
-    @Flag(help: "JSON output.") var json = false
+    @Flag(help: "JSON output (with several hosts, each entry has a host field).") var json = false
 
     func run() async throws {
-        try await withClient(server) { client in
-            let listing = try await client.listModelsListing()
-            warnSkipped("/api/tags", listing.skipped)
-            let models = listing.entries
-            if json { return try printJSON(models) }
+        try await acrossHosts(server) { client in try await client.listModelsListing() } print: { results in
+            let models = results.flatMap { host, listing in
+                warnSkipped("/api/tags", listing.skipped, host: results.count > 1 ? host : nil)
+                return listing.entries.map { (host, $0) }
+            }
+            let fleet = results.count > 1 || server.namesSeveral
+            if json { return try printJSON(models, withHosts: fleet) }
             let now = Date()
-            printOut(formatTable(
-                ["NAME", "ID", "SIZE", "MODIFIED"],
-                models.map { [$0.name, String($0.digest.prefix(12)), Format.bytes($0.size), Format.age(of: $0.modifiedAt, now: now)] }))
+            let header = ["NAME", "ID", "SIZE", "MODIFIED"]
+            let rows = models.map { host, model in
+                (fleet ? [host] : []) + [model.name, String(model.digest.prefix(12)), Format.bytes(model.size), Format.age(of: model.modifiedAt, now: now)]
+            }
+            printOut(formatTable((fleet ? ["HOST"] : []) + header, rows))
         }
     }
 }
 
-/// `ollama-deck ps`: models loaded in memory, like `ollama ps`.
+/// `ollama-deck ps`: models loaded in memory, like `ollama ps` (every host's, with several).
 struct PsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ps", abstract: "List models loaded in memory.")
 
     @OptionGroup var server: ServerOptions
-    @Flag(help: "JSON output.") var json = false
+    @Flag(help: "JSON output (with several hosts, each entry has a host field).") var json = false
 
     func run() async throws {
-        try await withClient(server) { client in
-            let listing = try await client.runningModelsListing()
-            warnSkipped("/api/ps", listing.skipped)
-            let models = listing.entries
-            if json { return try printJSON(models) }
+        try await acrossHosts(server) { client in try await client.runningModelsListing() } print: { results in
+            let models = results.flatMap { host, listing in
+                warnSkipped("/api/ps", listing.skipped, host: results.count > 1 ? host : nil)
+                return listing.entries.map { (host, $0) }
+            }
+            let fleet = results.count > 1 || server.namesSeveral
+            if json { return try printJSON(models, withHosts: fleet) }
             let now = Date()
-            printOut(formatTable(
-                ["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"],
-                models.map {
-                    [$0.name, String($0.digest.prefix(12)), Format.bytes($0.size), $0.processorDescription,
-                     String($0.contextLength), Format.countdown(to: $0.expiresAt, now: now)]
-                }))
+            let header = ["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"]
+            let rows = models.map { host, model in
+                (fleet ? [host] : []) + [model.name, String(model.digest.prefix(12)), Format.bytes(model.size), model.processorDescription,
+                 String(model.contextLength), Format.countdown(to: model.expiresAt, now: now)]
+            }
+            printOut(formatTable((fleet ? ["HOST"] : []) + header, rows))
         }
     }
 }
 
-/// `ollama-deck show NAME`: a model's details, or one part of them.
+/// `ollama-deck show NAME`: a model's details, or one part of them (on every host that has it,
+/// with several).
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a model's details.")
 
     @OptionGroup var server: ServerOptions
     @Argument(help: "The model.") var model: String
-    @Flag(help: "JSON output (the server's whole answer).") var json = false
+    @Flag(help: "JSON output (the server's whole answer; with several hosts, an array with a host field).") var json = false
     @Flag(help: "Only the Modelfile.") var modelfile = false
     @Flag(help: "Only the parameters.") var parameters = false
     @Flag(help: "Only the template.") var template = false
@@ -63,13 +70,17 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Only the license.") var license = false
 
     func run() async throws {
-        try await withClient(server) { client in
-            let show = try await client.show(model: model)
-            if json { return try printJSON(show) }
-            // Server text goes to the terminal with its control characters made visible.
-            let part = modelfile ? show.modelfile : parameters ? show.parameters + "\n" : template ? show.template + "\n"
-                : system ? show.system + "\n" : license ? show.license + "\n" : ModelDescription.text(for: show, name: model)
-            printOut(DisplayWidth.sanitizedKeepingLines(part))
+        let model = self.model
+        try await acrossHosts(server, missingIsNotFailure: true) { client in try await client.show(model: model) } print: { results in
+            let fleet = results.count > 1 || server.namesSeveral
+            if json { return fleet ? try printJSON(results.map { ($0.0, $0.1) }, withHosts: true) : try printJSON(results[0].1) }
+            for (index, (host, show)) in results.enumerated() {
+                if fleet { printOut((index == 0 ? "" : "\n") + "── \(DisplayWidth.sanitized(host)) ──\n") }
+                // Server text goes to the terminal with its control characters made visible.
+                let part = modelfile ? show.modelfile : parameters ? show.parameters + "\n" : template ? show.template + "\n"
+                    : system ? show.system + "\n" : license ? show.license + "\n" : ModelDescription.text(for: show, name: model)
+                printOut(DisplayWidth.sanitizedKeepingLines(part))
+            }
         }
     }
 }
@@ -103,8 +114,25 @@ struct CopyCommand: AsyncParsableCommand {
 }
 
 /// Names on stderr each entry of a list the server sent that could not be read (the rest print).
-func warnSkipped(_ endpoint: String, _ skipped: [SkippedEntry]) {
-    for entry in skipped { printError("warning: \(endpoint) entry left out: \(entry.description)") }
+func warnSkipped(_ endpoint: String, _ skipped: [SkippedEntry], host: String? = nil) {
+    let prefix = host.map { "\($0): " } ?? ""
+    for entry in skipped { printError("warning: \(prefix)\(endpoint) entry left out: \(entry.description)") }
+}
+
+/// Entries with their hosts as JSON: each entry's own fields, and `host` when `withHosts`.
+func printJSON<Value: Encodable>(_ entries: [(String, Value)], withHosts: Bool) throws {
+    guard withHosts else { return try printJSON(entries.map(\.1)) }
+    let encoder = OllamaJSON.makeEncoder()
+    var objects: [Any] = []
+    for (host, value) in entries {
+        var object = (try JSONSerialization.jsonObject(with: try encoder.encode(value))) as? [String: Any] ?? [:]
+        object["host"] = host
+        objects.append(object)
+    }
+    let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    var text = String(decoding: data, as: UTF8.self)
+    if objects.isEmpty { text = "[]" }
+    printOut(text + "\n")
 }
 
 /// Prints a value as pretty, key-sorted JSON on stdout.

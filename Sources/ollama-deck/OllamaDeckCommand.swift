@@ -1,4 +1,6 @@
 import ArgumentParser
+import DeckConfig
+import Foundation
 import DeckCore
 import DeckRuntime
 import OllamaKit
@@ -30,11 +32,19 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             The server is OLLAMA_HOST (as the ollama CLI reads it) unless --host names one. With neither set and
             nothing answering at http://127.0.0.1:11434, the dashboard opens on the built-in simulator (demo).
-            OLLAMA_API_KEY, if set, is sent as a bearer token.
+            OLLAMA_API_KEY, if set, is sent as a bearer token (to a single server).
+
+            Several servers: --host NAME=URL, repeated, or the hosts of the config file
+            ($XDG_CONFIG_HOME/ollama-deck/config.yaml), each with its own API key and headers.
             """)
 
-    @Option(help: "The Ollama server, e.g. http://192.168.1.5:11434 (overrides OLLAMA_HOST).")
-    var host: String?
+    @Option(name: .customLong("host"), help: ArgumentHelp(
+        "A server: URL or NAME=URL, or a name from the config file (repeatable; overrides OLLAMA_HOST).",
+        valueName: "[NAME=]URL"))
+    var hosts: [String] = []
+
+    @Option(help: "The config file (default: $XDG_CONFIG_HOME/ollama-deck/config.yaml).")
+    var config: String?
 
     @Flag(help: "Start the built-in simulated server and connect to it.")
     var demo = false
@@ -61,7 +71,7 @@ struct DashboardCommand: AsyncParsableCommand {
         for header in headers where OllamaClientConfiguration.HeaderField(parsing: header) == nil {
             throw ValidationError("header '\(header)' is not of the form 'Name: value'")
         }
-        if demo, host != nil { throw ValidationError("--demo and --host cannot be used together") }
+        if demo, !hosts.isEmpty { throw ValidationError("--demo and --host cannot be used together") }
         if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
         if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be a positive number of seconds") }
         if !stallSeconds.isFinite { throw ValidationError("--stall-seconds must be a number of seconds") }
@@ -69,7 +79,19 @@ struct DashboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         var options = DashboardOptions()
-        options.host = host
+        if !demo {
+            let fleet: Fleet
+            do {
+                fleet = try Fleet.resolve(hosts: hosts, configPath: config, environment: ProcessInfo.processInfo.environment)
+            } catch let error as ConfigError {
+                // Never half a config: the dashboard does not start.
+                printError(error.description)
+                throw ExitCode.failure
+            }
+            options.hosts = fleet.hosts.map { DashboardHost(name: $0.name, configuration: fleet.configuration(for: $0)) }
+            options.defaultHost = fleet.defaultHost
+            options.warnings = fleet.warnings
+        }
         options.demo = demo
         options.headers = headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
         options.noColor = noColor

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DeckConfig
+import Foundation
 import OllamaKit
 import TermUI
 
@@ -6,10 +8,15 @@ import TermUI
 import Glibc
 #endif
 
-/// `--host` and `-H`, shared by the headless subcommands.
+/// `--host` (repeatable), `--config` and `-H`, shared by the headless subcommands.
 struct ServerOptions: ParsableArguments {
-    @Option(help: "The Ollama server (overrides OLLAMA_HOST).")
-    var host: String?
+    @Option(name: .customLong("host"), help: ArgumentHelp(
+        "A server: URL or NAME=URL, or a name from the config file (repeatable; overrides OLLAMA_HOST).",
+        valueName: "[NAME=]URL"))
+    var hosts: [String] = []
+
+    @Option(help: "The config file (default: $XDG_CONFIG_HOME/ollama-deck/config.yaml).")
+    var config: String?
 
     @Option(name: [.customShort("H"), .customLong("header")], help: "Extra request header 'Name: value' (repeatable).")
     var headers: [String] = []
@@ -20,9 +27,37 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
-    func makeClient() -> OllamaClient {
-        var configuration = OllamaClientConfiguration.fromEnvironment(explicitHost: host)
-        configuration.headers += headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
+    var extraHeaders: [OllamaClientConfiguration.HeaderField] {
+        headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
+    }
+
+    /// The servers named (flags, else the config file), or nil for the one `OLLAMA_HOST` names.
+    /// A bad config file or `--host` ends the command with the message.
+    func fleet() throws -> Fleet {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            return try Fleet.resolve(hosts: hosts, configPath: config, environment: environment)
+        } catch let error as ConfigError {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+    }
+
+    /// The client of the one host a command acts on: the only one named, the one `--host` names,
+    /// or the config file's default.
+    func makeClient() throws -> OllamaClient {
+        let fleet = try fleet()
+        var configuration: OllamaClientConfiguration
+        if let host = fleet.hosts.first(where: { $0.name == fleet.defaultHost }) ?? fleet.hosts.first {
+            if fleet.hosts.count > 1 && hosts.count > 1 {
+                printError("this command acts on one host: name one with --host (named: \(fleet.hosts.map(\.name).joined(separator: ", ")))")
+                throw ExitCode.failure
+            }
+            configuration = fleet.configuration(for: host)
+        } else {
+            configuration = OllamaClientConfiguration.fromEnvironment()
+        }
+        configuration.headers += extraHeaders
         return OllamaClient(configuration: configuration)
     }
 }
@@ -31,7 +66,7 @@ struct ServerOptions: ParsableArguments {
 /// message on stderr and exit code 1.
 func withClient(_ options: ServerOptions, _ body: (OllamaClient) async throws -> Void) async throws {
     exitOnInterrupt()
-    let client = options.makeClient()
+    let client = try options.makeClient()
     do {
         try await body(client)
         try? await client.shutdown()

@@ -49,7 +49,7 @@ final class ProgressPrinter {
     private let prefix: String
 
     init(model: String, live: Bool, namesModel: Bool = false) {
-        self.job = PullJob(id: 0, model: model, now: Date())
+        self.job = PullJob(id: 0, model: model, host: "", now: Date())
         self.live = live
         self.prefix = namesModel ? DisplayWidth.sanitized(model) + ": " : ""
     }

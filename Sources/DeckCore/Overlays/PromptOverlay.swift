@@ -26,14 +26,15 @@ func performPrompt(_ state: inout AppState, _ prompt: Prompt, _ action: Action, 
             let operation: ModelOperation = prompt.purpose == .copy
                 ? .copy(source: prompt.model, destination: text)
                 : .rename(source: prompt.model, destination: text)
-            if let existing = installedModel(state, named: text) {
+            if let existing = installedModel(state, host: prompt.host, named: text) {
                 // Never replace a model without asking: default No.
-                state.overlay = .confirmReplace(operation, existing: DeleteCandidate(
-                    name: existing.name, size: existing.size, loaded: state.running.contains { $0.name == existing.name }))
+                let loaded = state.host(named: prompt.host)?.running.contains { $0.name == existing.name } ?? false
+                state.overlay = .confirmReplace(operation, host: prompt.host, existing: DeleteCandidate(
+                    name: existing.name, host: prompt.host, size: existing.size, loaded: loaded))
                 return []
             }
             state.overlay = nil
-            return [.modelOperation(operation)]
+            return [.modelOperation(operation, host: prompt.host)]
         case .keepAlive:
             guard let keepAlive = KeepAlive.parse(text) else {
                 prompt.error = "not a duration: try 5m, 1h, 90s, forever or 0"
@@ -41,8 +42,8 @@ func performPrompt(_ state: inout AppState, _ prompt: Prompt, _ action: Action, 
                 return []
             }
             state.overlay = nil
-            if keepAlive.seconds == 0 { return [.modelOperation(.unload(prompt.model))] }
-            return [.modelOperation(.keepAlive(prompt.model, keepAlive))]
+            if keepAlive.seconds == 0 { return [.modelOperation(.unload(prompt.model), host: prompt.host)] }
+            return [.modelOperation(.keepAlive(prompt.model, keepAlive), host: prompt.host)]
         }
     default:
         _ = prompt.input.handle(key)
@@ -80,7 +81,7 @@ func performCreateForm(_ state: inout AppState, _ form: CreateForm, _ action: Ac
                 model: name, from: form.source, system: system.isEmpty ? nil : system,
                 parameters: parameters.isEmpty ? nil : parameters)
             state.overlay = nil
-            return startJob(&state, kind: .create, model: name, create: request)
+            return startJob(&state, kind: .create, model: name, host: form.host, create: request)
         }
     default:
         switch form.field {

@@ -38,7 +38,7 @@ func sessionEffects(_ state: inout AppState, index: Int) -> [Effect] {
     }
     guard let key = pane.sessionKey else { return effects }
     let header = SessionHeader(key: key, title: pane.sessionTitle ?? "chat", model: pane.model, system: pane.system,
-                               options: pane.options, updatedAt: state.wallNow)
+                               options: pane.options, updatedAt: state.wallNow, host: paneHost(state, index))
     return [.saveSession(header)] + effects
 }
 
@@ -170,6 +170,7 @@ func sessionMessage(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         case .failure(let error): addNotice(&state, index: index, error.message)
         case .success(let record):
             state.chats[index].load(record)
+            placeReopenedPane(&state, index: index)
             if let jumpTo {
                 // Stored positions count only stored entries, which is all of a freshly loaded pane.
                 state.chats[index].jumpToEntry = min(jumpTo, max(0, record.entries.count - 1))
@@ -228,6 +229,28 @@ public func restoreSessions(_ state: inout AppState, _ records: [SessionRecord])
     }
     state.nextChatID = state.chats.count + 1
     state.activeChat = 0
+    for index in state.chats.indices { placeReopenedPane(&state, index: index) }
+}
+
+/// A reopened chat goes back to its host. When that host is not named now, it goes to a host that
+/// has its model (as soon as one is known, see ``rehomeChats(_:)``), and says so; with one server
+/// it simply runs there, as before fleets.
+func placeReopenedPane(_ state: inout AppState, index: Int) {
+    guard let host = state.chats[index].host, state.hostIndex(host) == nil else { return }
+    state.chats[index].host = nil
+    if state.isFleet { state.chats[index].savedOnMissingHost = host }
+    rehomeChats(&state)
+}
+
+/// Moves reopened chats whose host is gone to the first host that has their model.
+func rehomeChats(_ state: inout AppState) {
+    for index in state.chats.indices {
+        guard let missing = state.chats[index].savedOnMissingHost, let model = state.chats[index].model else { continue }
+        guard let host = state.hosts.first(where: { $0.installedModel(named: model) != nil }) else { continue }
+        state.chats[index].host = host.name
+        state.chats[index].savedOnMissingHost = nil
+        addNotice(&state, index: index, "this chat ran on \(missing), which is not named now: it goes on on \(host.name), which has \(model)")
+    }
 }
 
 extension String {
