@@ -31,14 +31,14 @@ struct ChatOnlyRenderTests {
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         var state = AppState(host: "http://127.0.0.1:11434", now: now)
         _ = update(&state, .resized(width: 120, height: 40))
-        _ = update(&state, .versionLoaded(.success("0.32.15")))
+        _ = update(&state, .versionLoaded(host: testHost, .success("0.32.15")))
         let models = (0..<7).map { i in
             InstalledModel(
                 name: "model-\(i):7b", modifiedAt: now.addingTimeInterval(-Double(i) * 3600), size: Int64(i + 1) * 1_000_000_000,
                 digest: String(repeating: "a", count: 64),
                 details: ModelDetails(family: "llama", parameterSize: "7B", quantizationLevel: "Q4_K_M"), capabilities: ["completion"])
         }
-        _ = update(&state, .modelsLoaded(.success(models)))
+        _ = update(&state, .modelsLoaded(host: testHost, .success(models)))
         _ = update(&state, .keyPressed(.enter))
         for _ in 1..<panes { _ = update(&state, .keyPressed(.control("n"))) }
         if panes > 1 { _ = update(&state, .keyPressed(.control("g"))) }

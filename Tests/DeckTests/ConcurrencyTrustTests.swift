@@ -11,7 +11,7 @@ struct ConcurrencyTrustTests {
         let inbox = Inbox()
         let client = OllamaClient(configuration: OllamaClientConfiguration(host: OllamaHost.resolve("http://127.0.0.1:1")))
         let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: .fast)
-        for id in 1...200 { runner.run(.startEmbed(pane: 1, model: "m", text: "x", id: id)) }
+        for id in 1...200 { runner.run(.startEmbed(pane: 1, host: "127.0.0.1:1", model: "m", text: "x", id: id)) }
         var finished = 0
         let deadline = ContinuousClock.now + .seconds(10)
         while finished < 200, ContinuousClock.now < deadline {
@@ -35,10 +35,10 @@ struct ConcurrencyTrustTests {
         for character in "hi" { press(&state, .character(character)) }
         press(&state, .enter)
         _ = update(&state, .chatChunkReceived(pane: 1, ChatResponse(model: "m", message: .assistant("half"), done: false)))
-        _ = update(&state, .modelsLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
-        state.pendingRequests = 0
+        _ = update(&state, .modelsLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
+        state.hosts[0].pendingRequests = 0
         let effects = update(&state, .ticked(state.now.addingTimeInterval(5)))
-        #expect(effects.contains(.fetchVersion))
+        #expect(effects.contains(.fetchVersion(host: testHost)))
         #expect(effects.contains { if case .saveEntry(_, _, let entry, false) = $0 { return entry.content == "half" } else { return false } })
     }
 }

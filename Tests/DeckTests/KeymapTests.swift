@@ -26,9 +26,9 @@ struct KeymapTests {
         _ = update(&small, .resized(width: 20, height: 5))
         states.append(small)
         let overlays: [Overlay] = [
-            .help(HelpState(underlying: [.global])), .confirmQuit, .pullPrompt(TextInput(), error: nil),
-            .prompt(Prompt(purpose: .copy, model: "m")), .confirmDelete([]), .confirmPush("m"),
-            .createForm(CreateForm(source: "m")), .details(DetailsState(model: "m")), .sessions(SessionListState()),
+            .help(HelpState(underlying: [.global])), .confirmQuit, .pullPrompt(PullPrompt(host: "h")),
+            .prompt(Prompt(purpose: .copy, model: "m", host: "h")), .confirmDelete([]), .confirmPush(ModelRef(host: "h", name: "m")),
+            .createForm(CreateForm(source: "m", host: "h")), .details(DetailsState(model: "m")), .sessions(SessionListState()),
         ]
         for overlay in overlays {
             var state = loadedState()
@@ -93,15 +93,15 @@ struct KeymapTests {
         var state = loadedState()
         state.canOfferDemo = true
         _ = update(&state, .resized(width: 120, height: 40))
-        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        _ = update(&state, .versionLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
         #expect(DashboardView.render(state).buffer.rowText(1).contains("r now · d demo"))
         press(&state, .character("4"))
         let banner = DashboardView.render(state).buffer.rowText(1)
         #expect(banner.contains("F5 now · F6 demo"))
         press(&state, .character("r"))
         #expect(state.chat.input.text == "r")  // a letter types in the prompt
-        #expect(press(&state, .function(5)).contains(.fetchVersion))
-        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        #expect(press(&state, .function(5)).contains(.fetchVersion(host: testHost)))
+        _ = update(&state, .versionLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
         #expect(press(&state, .function(6)) == [.startDemo])
         #expect(DashboardView.render(state).buffer.text.contains("press ^P to pull"))
     }

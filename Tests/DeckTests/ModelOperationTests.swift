@@ -16,7 +16,7 @@ struct ModelOperationUpdateTests {
             Issue.record("no confirmation")
             return
         }
-        #expect(candidates == [DeleteCandidate(name: "qwen3:8b", size: 5_200_000_000, loaded: false)])
+        #expect(candidates == [DeleteCandidate(name: "qwen3:8b", host: testHost, size: 5_200_000_000, loaded: false)])
         #expect(press(&state, .enter).isEmpty)
         #expect(state.overlay == nil)
         #expect(state.notice == "nothing deleted")
@@ -27,10 +27,10 @@ struct ModelOperationUpdateTests {
         var state = loadedState()
         press(&state, .character(" "))  // marks qwen3 and moves down
         press(&state, .down, .character(" "))  // marks nomic (modified order: qwen3, llama, nomic, mistral)
-        #expect(state.marked == ["qwen3:8b", "nomic-embed-text:latest"])
+        #expect(state.marked == [ModelRef(host: testHost, name: "qwen3:8b"), ModelRef(host: testHost, name: "nomic-embed-text:latest")])
         press(&state, .character("D"))
         let effects = press(&state, .character("y"))
-        #expect(effects == [.modelOperation(.delete("qwen3:8b")), .modelOperation(.delete("nomic-embed-text:latest"))])
+        #expect(effects == [.modelOperation(.delete("qwen3:8b"), host: testHost), .modelOperation(.delete("nomic-embed-text:latest"), host: testHost)])
         #expect(state.marked.isEmpty)
     }
 
@@ -46,7 +46,7 @@ struct ModelOperationUpdateTests {
         #expect(prompt.error == "that is the model's own name")
         press(&state, .control("u"))
         for character in "qwen-copy:v2" { press(&state, .character(character)) }
-        #expect(press(&state, .enter) == [.modelOperation(.rename(source: "qwen3:8b", destination: "qwen-copy:v2"))])
+        #expect(press(&state, .enter) == [.modelOperation(.rename(source: "qwen3:8b", destination: "qwen-copy:v2"), host: testHost)])
     }
 
     @Test("keep-alive accepts durations and forever, rejects the rest, and 0 unloads")
@@ -60,18 +60,18 @@ struct ModelOperationUpdateTests {
         #expect(prompt.error != nil)
         press(&state, .control("u"))
         for character in "forever" { press(&state, .character(character)) }
-        #expect(press(&state, .enter) == [.modelOperation(.keepAlive("qwen3:8b", .forever))])
+        #expect(press(&state, .enter) == [.modelOperation(.keepAlive("qwen3:8b", .forever), host: testHost)])
         press(&state, .character("K"), .control("u"), .character("0"))
-        #expect(press(&state, .enter) == [.modelOperation(.unload("qwen3:8b"))])
+        #expect(press(&state, .enter) == [.modelOperation(.unload("qwen3:8b"), host: testHost)])
     }
 
     @Test("an operation's result is shown, and the lists refresh")
     func operationResult() {
         var state = loadedState()
-        let effects = update(&state, .operationFinished(.delete("ghost"), .http(status: 404, message: "model 'ghost' not found")))
+        let effects = update(&state, .operationFinished(.delete("ghost"), host: testHost, .http(status: 404, message: "model 'ghost' not found")))
         #expect(state.notice == "delete failed: model 'ghost' not found")
-        #expect(effects == [.fetchModels, .fetchRunning])
-        #expect(update(&state, .operationFinished(.load("qwen3:8b"), nil)) == [.fetchRunning])
+        #expect(effects == [.fetchModels(host: testHost), .fetchRunning(host: testHost)])
+        #expect(update(&state, .operationFinished(.load("qwen3:8b"), host: testHost, nil)) == [.fetchRunning(host: testHost)])
         #expect(state.notice == "loaded qwen3:8b")
     }
 
@@ -97,7 +97,7 @@ struct ModelOperationUpdateTests {
         press(&state, .backspace, .character("1"))
         let effects = press(&state, .enter)
         #expect(effects == [.startCreate(
-            job: 1, request: CreateRequest(model: "pirate", from: "qwen3:8b", system: "Talk like a pirate",
+            job: 1, host: testHost, request: CreateRequest(model: "pirate", from: "qwen3:8b", system: "Talk like a pirate",
                                            parameters: ["temperature": .number(1)]), id: 1)])
         #expect(state.pulls.first?.kind == .create)
     }
@@ -106,12 +106,12 @@ struct ModelOperationUpdateTests {
     func details() throws {
         var state = loadedState()
         state.height = 30
-        #expect(press(&state, .character("i")) == [.fetchDetails("qwen3:8b")])
+        #expect(press(&state, .character("i")) == [.fetchDetails(host: testHost, model: "qwen3:8b")])
         let json = """
             {"license":"LLAMA 3.2 COMMUNITY LICENSE","modelfile":"FROM x","parameters":"stop \\"<|eot_id|>\\"",            "template":"{{ .Prompt }}","details":{"parent_model":"","format":"gguf","family":"llama","families":null,            "parameter_size":"3.2B","quantization_level":"Q4_K_M"},"model_info":{"general.architecture":"llama",            "llama.context_length":131072,"llama.embedding_length":3072},"capabilities":["completion"]}
             """
         let show = try OllamaJSON.makeDecoder().decode(ShowResponse.self, from: Data(json.utf8))
-        _ = update(&state, .modelShown(name: "qwen3:8b", .success(show)))
+        _ = update(&state, .modelShown(host: testHost, name: "qwen3:8b", .success(show)))
         guard case .details(let details)? = state.overlay, let lines = details.lines else {
             Issue.record("no details")
             return
@@ -136,11 +136,11 @@ struct ModelOperationUpdateTests {
         #expect(press(&state, .character("x")) == [.cancel(1)])
         _ = update(&state, .pullFinished(job: 1, .cancelled))
         #expect(state.pulls[0].phase == .cancelled)
-        #expect(press(&state, .character("R")) == [.startPull(job: 2, model: "tiny", id: 2)])
+        #expect(press(&state, .character("R")) == [.startPull(job: 2, host: testHost, model: "tiny", id: 2)])
         #expect(press(&state, .character("R")).isEmpty)  // running: not stalled yet
         _ = update(&state, .ticked(epoch.addingTimeInterval(31)))
         #expect(state.pulls[0].isStalled(now: state.now, after: state.stallSeconds))
-        #expect(press(&state, .character("R")) == [.cancel(2), .startPull(job: 3, model: "tiny", id: 3)])
+        #expect(press(&state, .character("R")) == [.cancel(2), .startPull(job: 3, host: testHost, model: "tiny", id: 3)])
         _ = update(&state, .pullFinished(job: 3, nil))
         press(&state, .character("c"))
         #expect(state.pulls.isEmpty)

@@ -44,7 +44,7 @@ struct RuntimeTests {
     @Test("models appear, a chat reply streams into the pane, and stats follow")
     func chatEndToEnd() async throws {
         try await withLoop { loop, terminal, _ in
-            #expect(await pump(loop, terminal) { screen(terminal).contains("qwen3:8b") && loop.state.connection.isOnline })
+            #expect(await pump(loop, terminal) { screen(terminal).contains("qwen3:8b") && loop.state.hosts[0].connection.isOnline })
             loop.inbox.post(.keyPressed(.enter))
             for character in "你好" { loop.inbox.post(.keyPressed(.character(character))) }
             loop.inbox.post(.keyPressed(.enter))
@@ -62,12 +62,12 @@ struct RuntimeTests {
     @Test("a pull started with p shows progress and the model joins the list")
     func pullEndToEnd() async throws {
         try await withLoop { loop, terminal, _ in
-            #expect(await pump(loop, terminal) { loop.state.modelsLoadedOnce })
+            #expect(await pump(loop, terminal) { loop.state.hosts[0].modelsLoadedOnce })
             loop.inbox.post(.keyPressed(.character("p")))
             for character in "smollm2:135m" { loop.inbox.post(.keyPressed(.character(character))) }
             loop.inbox.post(.keyPressed(.enter))
             #expect(await pump(loop, terminal) { loop.state.pulls.first?.phase == .done })
-            #expect(await pump(loop, terminal) { loop.state.models.contains { $0.name == "smollm2:135m" } })
+            #expect(await pump(loop, terminal) { loop.state.hosts[0].models.contains { $0.name == "smollm2:135m" } })
             #expect(screen(terminal).contains("smollm2:135m"))
         }
     }
@@ -86,7 +86,7 @@ struct RuntimeTests {
         let terminal = HeadlessTerminal(width: 80, height: 24)
         let loop = DeckLoop(state: AppState(host: sim.baseURL, now: Date()), terminal: terminal, inbox: inbox, runner: runner)
         loop.run(maxIterations: 0)
-        #expect(await pump(loop, terminal) { loop.state.modelsLoadedOnce })
+        #expect(await pump(loop, terminal) { loop.state.hosts[0].modelsLoadedOnce })
         loop.inbox.post(.keyPressed(.character("1")))
         loop.inbox.post(.keyPressed(.enter))
         for character in "tell me a story" { loop.inbox.post(.keyPressed(.character(character))) }

@@ -16,7 +16,7 @@ func busyState(width: Int, height: Int) -> AppState {
         RunningModel(name: "llama3.2:latest", size: 2_900_000_000, digest: "", expiresAt: epoch.addingTimeInterval(1e10),
                      sizeVRAM: 2_900_000_000, contextLength: 8192),
     ]
-    _ = update(&state, .runningLoaded(.success(running)))
+    _ = update(&state, .runningLoaded(host: testHost, .success(running)))
     press(&state, .character("p"))
     for character in "phi4-mini" { press(&state, .character(character)) }
     press(&state, .enter)
@@ -47,7 +47,7 @@ struct SnapshotTests {
     func offline() {
         var state = loadedState()
         state.canOfferDemo = true
-        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        _ = update(&state, .versionLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
         assertSnapshot(DashboardView.render(state).buffer, named: "offline-80x24")
     }
 

@@ -283,7 +283,7 @@ struct TermFuzzCorpusReplayTests {
             var state = AppState(host: "http://127.0.0.1:11434", now: Date(timeIntervalSince1970: 1_790_000_000))
             _ = update(&state, .resized(width: width, height: height))
             let model = InstalledModel(name: "m:1b", modifiedAt: state.now, size: 1, digest: "d", capabilities: ["completion"])
-            _ = update(&state, .modelsLoaded(.success([model])))
+            _ = update(&state, .modelsLoaded(host: testHost, .success([model])))
             _ = update(&state, .keyPressed(.enter))
             _ = update(&state, .keyPressed(.character("x")))
             _ = update(&state, .keyPressed(.enter))

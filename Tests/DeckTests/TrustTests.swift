@@ -31,7 +31,7 @@ struct TrustTests {
     }
 
     func replaceQuestion(_ state: AppState) -> (ModelOperation, DeleteCandidate)? {
-        if case .confirmReplace(let operation, let existing)? = state.overlay { return (operation, existing) }
+        if case .confirmReplace(let operation, _, let existing)? = state.overlay { return (operation, existing) }
         return nil
     }
 
@@ -129,7 +129,7 @@ struct TrustTests {
         press(&state, .character("m"), .control("u"))
         type(&state, "mistral:7b")
         press(&state, .enter)
-        #expect(press(&state, .character("y")) == [.modelOperation(.rename(source: "qwen3:8b", destination: "mistral:7b"))])
+        #expect(press(&state, .character("y")) == [.modelOperation(.rename(source: "qwen3:8b", destination: "mistral:7b"), host: testHost)])
     }
 
     @Test("copy to a new name goes ahead without a question")
@@ -137,7 +137,7 @@ struct TrustTests {
         var state = loadedState()
         press(&state, .character("c"))
         type(&state, "fresh:v1")
-        #expect(press(&state, .enter) == [.modelOperation(.copy(source: "qwen3:8b", destination: "fresh:v1"))])
+        #expect(press(&state, .enter) == [.modelOperation(.copy(source: "qwen3:8b", destination: "fresh:v1"), host: testHost)])
     }
 
     @Test("prefilled dialogs are selected: the first key replaces the text, an arrow keeps it for editing")
@@ -145,7 +145,7 @@ struct TrustTests {
         var state = loadedState()
         press(&state, .character("K"))
         type(&state, "forever")
-        #expect(press(&state, .enter) == [.modelOperation(.keepAlive("qwen3:8b", .forever))])
+        #expect(press(&state, .enter) == [.modelOperation(.keepAlive("qwen3:8b", .forever), host: testHost)])
         press(&state, .character("m"), .left)
         type(&state, "x")
         #expect(openPrompt(state)?.input.text == "qwen3:8xb")
@@ -204,28 +204,28 @@ struct OddServerTests {
         var state = loadedState()
         _ = update(&state, .resized(width: 120, height: 40))
         let skipped = [SkippedEntry(index: 1, name: "nozone:1", reason: "modified_at: not an RFC 3339 timestamp")]
-        _ = update(&state, .modelsLoaded(.success(sampleModels()), skipped: skipped))
-        #expect(state.connection.isOnline)
-        #expect(state.models.count == 4)
+        _ = update(&state, .modelsLoaded(host: testHost, .success(sampleModels()), skipped: skipped))
+        #expect(state.hosts[0].connection.isOnline)
+        #expect(state.hosts[0].models.count == 4)
         let banner = DashboardView.render(state).buffer.rowText(1)
         #expect(banner.contains("server answered, but /api/tags: 1 entry could not be read"))
         #expect(banner.contains("nozone:1"))
-        _ = update(&state, .modelsLoaded(.success(sampleModels())))
-        #expect(state.serverProblem == nil)
+        _ = update(&state, .modelsLoaded(host: testHost, .success(sampleModels())))
+        #expect(state.hosts[0].serverProblem == nil)
         #expect(!DashboardView.render(state).buffer.rowText(1).contains("server answered"))
     }
 
     @Test("a body that is not what was expected is 'server answered, but …', not offline, and does not back off")
     func malformedIsNotOffline() {
         var state = loadedState()
-        let effects = update(&state, .runningLoaded(.failure(.malformedResponse(reason: "a line is not JSON", snippet: "<html>"))))
+        let effects = update(&state, .runningLoaded(host: testHost, .failure(.malformedResponse(reason: "a line is not JSON", snippet: "<html>"))))
         #expect(effects.isEmpty)
-        #expect(state.connection.isOnline)
-        #expect(state.serverProblem?.hasPrefix("/api/ps: ") == true)
-        #expect(state.retryDelay == 1)
+        #expect(state.hosts[0].connection.isOnline)
+        #expect(state.hosts[0].serverProblem?.hasPrefix("/api/ps: ") == true)
+        #expect(state.hosts[0].retryDelay == 1)
         // The next refresh comes at the usual pace, not after an offline back-off.
         let tick = update(&state, .ticked(state.now.addingTimeInterval(runningRefreshInterval + 0.1)))
-        #expect(tick.contains(.fetchRunning))
+        #expect(tick.contains(.fetchRunning(host: testHost)))
     }
 }
 
@@ -233,7 +233,7 @@ struct OddServerTests {
 struct NumbersTests {
     @Test("a negative completed, and totals past Int64, keep the pull job in range")
     func pullNumbers() {
-        var job = PullJob(id: 1, model: "m", now: epoch)
+        var job = PullJob(id: 1, model: "m", host: testHost, now: epoch)
         job.apply(ProgressResponse(status: "pulling a", digest: "sha256:a", total: 100, completed: -50), now: epoch)
         #expect(job.completedBytes == 0)
         #expect(job.fraction == 0)
@@ -285,7 +285,7 @@ struct ClockTests {
         #expect(shownAfter.contains(Format.clock(state.now.addingTimeInterval(-3600), utcOffsetSeconds: 0)))
         // The loop's ticks come from the monotonic clock: the next refresh is due as before.
         let tick = update(&state, .ticked(state.now.addingTimeInterval(runningRefreshInterval + 0.5)))
-        #expect(tick.contains(.fetchRunning))
+        #expect(tick.contains(.fetchRunning(host: testHost)))
     }
 
     @Test("the anchored clock starts at its anchor and only moves forward")
@@ -305,7 +305,7 @@ struct DemoTests {
     @Test("d never replaces a host the user named; it says why")
     func namedHostKeepsItsServer() {
         var state = AppState(host: "http://gpu-box:11434", now: epoch, canOfferDemo: false)
-        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        _ = update(&state, .versionLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
         #expect(press(&state, .character("d")).isEmpty)
         #expect(state.notice?.contains("--demo") == true)
     }
@@ -313,14 +313,14 @@ struct DemoTests {
     @Test("d starts the demo for the default server while it is down, and d again goes back to it")
     func demoAndBack() {
         var state = AppState(host: "http://127.0.0.1:11434", now: epoch, canOfferDemo: true)
-        _ = update(&state, .versionLoaded(.failure(.connection(host: "h", reason: "connection refused"))))
+        _ = update(&state, .versionLoaded(host: testHost, .failure(.connection(host: "h", reason: "connection refused"))))
         #expect(press(&state, .character("d")) == [.startDemo])
         _ = update(&state, .demoStarted(host: "http://127.0.0.1:40001"))
         #expect(state.isDemo)
         #expect(state.demoReturnHost == "http://127.0.0.1:11434")
         #expect(press(&state, .character("d")).contains(.stopDemo))
         _ = update(&state, .demoStopped(host: "http://127.0.0.1:11434"))
-        #expect(state.host == "http://127.0.0.1:11434")
+        #expect(state.hosts[0].url == "http://127.0.0.1:11434")
         #expect(!state.isDemo)
         #expect(state.demoReturnHost == nil)
     }

@@ -24,9 +24,9 @@ func sampleModels(now: Date = epoch) -> [InstalledModel] {
 
 func loadedState() -> AppState {
     var state = AppState(host: "http://127.0.0.1:11434", now: epoch)
-    _ = update(&state, .versionLoaded(.success("0.32.15")))
-    _ = update(&state, .modelsLoaded(.success(sampleModels())))
-    _ = update(&state, .runningLoaded(.success([])))
+    _ = update(&state, .versionLoaded(host: testHost, .success("0.32.15")))
+    _ = update(&state, .modelsLoaded(host: testHost, .success(sampleModels())))
+    _ = update(&state, .runningLoaded(host: testHost, .success([])))
     return state
 }
 
@@ -56,7 +56,7 @@ struct UpdateTests {
     @Test("startup asks for version, models and running models")
     func startup() {
         var state = AppState(host: "h", now: epoch)
-        #expect(startupEffects(&state) == [.fetchVersion, .fetchModels, .fetchRunning])
+        #expect(startupEffects(&state) == [.fetchVersion(host: "h"), .fetchModels(host: "h"), .fetchRunning(host: "h")])
     }
 
     @Test("Tab and Shift-Tab cycle focus; digits jump to a pane")
@@ -89,13 +89,13 @@ struct UpdateTests {
     func filtering() {
         var state = loadedState()
         press(&state, .down)
-        #expect(state.selectedModel == "llama3.2:latest")
+        #expect(state.selectedModel?.name == "llama3.2:latest")
         press(&state, .character("/"), .character("3"), .character("."))
         #expect(state.isEditingFilter)
         #expect(state.visibleModels.map(\.name) == ["llama3.2:latest"])
-        #expect(state.selectedModel == "llama3.2:latest")
+        #expect(state.selectedModel?.name == "llama3.2:latest")
         press(&state, .backspace, .backspace, .character("q"))
-        #expect(state.selectedModel == "qwen3:8b")
+        #expect(state.selectedModel?.name == "qwen3:8b")
         press(&state, .enter)
         #expect(!state.isEditingFilter)
         press(&state, .escape)
@@ -116,66 +116,66 @@ struct UpdateTests {
     func selectionSurvivesRefresh() {
         var state = loadedState()
         press(&state, .down, .down, .down)
-        #expect(state.selectedModel == "mistral:7b")
+        #expect(state.selectedModel?.name == "mistral:7b")
         var refreshed = sampleModels()
         refreshed.reverse()
         refreshed.append(InstalledModel(name: "new:latest", modifiedAt: epoch, size: 1, digest: ""))
-        _ = update(&state, .modelsLoaded(.success(refreshed)))
-        #expect(state.selectedModel == "mistral:7b")
+        _ = update(&state, .modelsLoaded(host: testHost, .success(refreshed)))
+        #expect(state.selectedModel?.name == "mistral:7b")
         // The selected model is gone: the row now where it was (the fourth) is selected.
-        _ = update(&state, .modelsLoaded(.success(refreshed.filter { $0.name != "mistral:7b" })))
+        _ = update(&state, .modelsLoaded(host: testHost, .success(refreshed.filter { $0.name != "mistral:7b" })))
         #expect(state.visibleModels.map(\.name) == ["new:latest", "qwen3:8b", "llama3.2:latest", "nomic-embed-text:latest"])
-        #expect(state.selectedModel == "nomic-embed-text:latest")
+        #expect(state.selectedModel?.name == "nomic-embed-text:latest")
         // At the end of a shorter list: the last row.
-        _ = update(&state, .modelsLoaded(.success(Array(sampleModels().prefix(2)))))
-        #expect(state.selectedModel == "llama3.2:latest")
+        _ = update(&state, .modelsLoaded(host: testHost, .success(Array(sampleModels().prefix(2)))))
+        #expect(state.selectedModel?.name == "llama3.2:latest")
     }
 
     @Test("going offline marks data stale, backs off, retries, and recovers")
     func offlineAndRecovery() {
         var state = loadedState()
         let refused = OllamaError.connection(host: "h", reason: "connection refused")
-        _ = update(&state, .runningLoaded(.failure(refused)))
-        guard case .offline(let reason, let retryAt) = state.connection else {
+        _ = update(&state, .runningLoaded(host: testHost, .failure(refused)))
+        guard case .offline(let reason, let retryAt) = state.hosts[0].connection else {
             Issue.record("expected offline")
             return
         }
         #expect(reason == "connection refused")
         #expect(retryAt == epoch.addingTimeInterval(1))
-        #expect(state.modelsStale && state.runningStale)
-        #expect(state.models.count == 4)  // nothing lost
+        #expect(state.hosts[0].modelsStale && state.hosts[0].runningStale)
+        #expect(state.hosts[0].models.count == 4)  // nothing lost
         #expect(update(&state, .ticked(epoch.addingTimeInterval(0.5))).isEmpty)
         let retry = update(&state, .ticked(epoch.addingTimeInterval(1.1)))
-        #expect(retry == [.fetchVersion, .fetchModels, .fetchRunning])
-        _ = update(&state, .versionLoaded(.failure(refused)))
-        guard case .offline(_, let second) = state.connection else {
+        #expect(retry == [.fetchVersion(host: testHost), .fetchModels(host: testHost), .fetchRunning(host: testHost)])
+        _ = update(&state, .versionLoaded(host: testHost, .failure(refused)))
+        guard case .offline(_, let second) = state.hosts[0].connection else {
             Issue.record("expected offline again")
             return
         }
         #expect(second.timeIntervalSince(epoch.addingTimeInterval(1.1)) == 2)
-        _ = update(&state, .modelsLoaded(.failure(refused)))
-        _ = update(&state, .runningLoaded(.failure(refused)))
+        _ = update(&state, .modelsLoaded(host: testHost, .failure(refused)))
+        _ = update(&state, .runningLoaded(host: testHost, .failure(refused)))
         _ = update(&state, .ticked(epoch.addingTimeInterval(4)))
-        _ = update(&state, .versionLoaded(.success("0.32.15")))
-        _ = update(&state, .modelsLoaded(.success(sampleModels())))
-        _ = update(&state, .runningLoaded(.success([])))
-        #expect(state.connection == .online(version: "0.32.15"))
-        #expect(!state.modelsStale && !state.runningStale)
-        #expect(state.retryDelay == 1)
+        _ = update(&state, .versionLoaded(host: testHost, .success("0.32.15")))
+        _ = update(&state, .modelsLoaded(host: testHost, .success(sampleModels())))
+        _ = update(&state, .runningLoaded(host: testHost, .success([])))
+        #expect(state.hosts[0].connection == .online(version: "0.32.15"))
+        #expect(!state.hosts[0].modelsStale && !state.hosts[0].runningStale)
+        #expect(state.hosts[0].retryDelay == 1)
     }
 
     @Test("the running list refreshes every two seconds while online")
     func runningRefresh() {
         var state = loadedState()
-        state.pendingRequests = 0
+        state.hosts[0].pendingRequests = 0
         var effects = update(&state, .ticked(epoch))
-        #expect(effects.contains(.fetchRunning))
-        state.pendingRequests = 0
+        #expect(effects.contains(.fetchRunning(host: testHost)))
+        state.hosts[0].pendingRequests = 0
         effects = update(&state, .ticked(epoch.addingTimeInterval(1)))
-        #expect(!effects.contains(.fetchRunning))
-        state.pendingRequests = 0
+        #expect(!effects.contains(.fetchRunning(host: testHost)))
+        state.hosts[0].pendingRequests = 0
         effects = update(&state, .ticked(epoch.addingTimeInterval(2.01)))
-        #expect(effects.contains(.fetchRunning))
+        #expect(effects.contains(.fetchRunning(host: testHost)))
     }
 
     @Test("a model that leaves memory is noted")
@@ -183,11 +183,11 @@ struct UpdateTests {
         var state = loadedState()
         let running = RunningModel(name: "qwen3:8b", size: 5, digest: "", expiresAt: epoch.addingTimeInterval(60),
                                    sizeVRAM: 5, contextLength: 4096)
-        _ = update(&state, .runningLoaded(.success([running])))
-        _ = update(&state, .runningLoaded(.success([])))
-        #expect(state.vanished.map(\.name) == ["qwen3:8b"])
+        _ = update(&state, .runningLoaded(host: testHost, .success([running])))
+        _ = update(&state, .runningLoaded(host: testHost, .success([])))
+        #expect(state.hosts[0].vanished.map(\.name) == ["qwen3:8b"])
         _ = update(&state, .ticked(epoch.addingTimeInterval(11)))
-        #expect(state.vanished.isEmpty)
+        #expect(state.hosts[0].vanished.isEmpty)
     }
 
     @Test("q quits at once when idle, and asks (default No) while work runs")
@@ -213,7 +213,7 @@ struct UpdateTests {
         var state = loadedState()
         press(&state, .character("p"), .character("b"), .character("a"), .character("d"), .character(" "), .character("x"))
         #expect(press(&state, .enter).isEmpty)
-        guard case .pullPrompt(_, let error)? = state.overlay else {
+        guard case .pullPrompt(let prompt)? = state.overlay, let error = Optional(prompt.error) else {
             Issue.record("prompt closed")
             return
         }
@@ -221,7 +221,7 @@ struct UpdateTests {
         press(&state, .control("u"))
         for character in "library/qwen3:8b" { press(&state, .character(character)) }
         let effects = press(&state, .enter)
-        #expect(effects == [.startPull(job: 1, model: "library/qwen3:8b", id: 1)])
+        #expect(effects == [.startPull(job: 1, host: testHost, model: "library/qwen3:8b", id: 1)])
         #expect(state.pulls.first?.model == "library/qwen3:8b")
         #expect(ModelNameCheck.problem(with: "a:b:c") != nil)
         #expect(ModelNameCheck.problem(with: "host.io/ns/model:tag") == nil)
@@ -243,7 +243,7 @@ struct UpdateTests {
         _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "verifying sha256 digest")))
         #expect(state.pulls[0].fraction == 1)
         _ = update(&state, .pullProgressed(job: 1, ProgressResponse(status: "success")))
-        #expect(update(&state, .pullFinished(job: 1, nil)) == [.fetchModels])
+        #expect(update(&state, .pullFinished(job: 1, nil)) == [.fetchModels(host: testHost)])
         #expect(state.pulls[0].phase == .done)
     }
 
@@ -264,7 +264,7 @@ struct UpdateTests {
         #expect(state.chat.model == "qwen3:8b")
         for character in "你好" { press(&state, .character(character)) }
         let effects = requests(press(&state, .enter))
-        guard case .startChat(1, let request, let id)? = effects.first else {
+        guard case .startChat(1, _, let request, let id)? = effects.first else {
             Issue.record("no chat effect")
             return
         }
@@ -396,7 +396,7 @@ struct ChatCommandTests {
             #expect(press(&state, .enter).isEmpty)
         }
         for character in "hi" { press(&state, .character(character)) }
-        guard case .startChat(_, let request, _)? = requests(press(&state, .enter)).first else {
+        guard case .startChat(_, _, let request, _)? = requests(press(&state, .enter)).first else {
             Issue.record("no request")
             return
         }
@@ -415,7 +415,7 @@ struct ChatCommandTests {
         for character in "hi" { press(&state, .character(character)) }
         let effects = requests(press(&state, .enter))
         #expect(effects.count == 4)
-        #expect(Set(effects.compactMap { if case .startChat(let pane, _, _) = $0 { return pane } else { return nil } }).count == 4)
+        #expect(Set(effects.compactMap { if case .startChat(let pane, _, _, _) = $0 { return pane } else { return nil } }).count == 4)
         #expect(press(&state, .escape).count == 4)
         let streaming = state.chat.streamEffect
         #expect(press(&state, .control("x")).first == .cancel(streaming!))
@@ -447,7 +447,7 @@ struct ChatCommandTests {
         press(&state, .down)
         #expect(state.chat.input.isEmpty)
         let effects = requests(press(&state, .control("r")))
-        guard case .startChat(_, let request, _)? = effects.first else {
+        guard case .startChat(_, _, let request, _)? = effects.first else {
             Issue.record("no regenerate")
             return
         }
@@ -463,7 +463,7 @@ struct ChatCommandTests {
         press(&state, .enter)
         #expect(state.chat.model == "nomic-embed-text:latest")
         for character in "cat" { press(&state, .character(character)) }
-        guard case .startEmbed(1, "nomic-embed-text:latest", "cat", _)? = requests(press(&state, .enter)).first else {
+        guard case .startEmbed(1, _, "nomic-embed-text:latest", "cat", _)? = requests(press(&state, .enter)).first else {
             Issue.record("no embed effect")
             return
         }
@@ -487,7 +487,7 @@ struct ChatCommandTests {
         #expect(state.chat.entries.last?.content.contains("no vision") == true)  // qwen3:8b cannot see
         for character in "what is it" { press(&state, .character(character)) }
         let effect = try #require(requests(press(&state, .enter)).first)
-        guard case .startChat(_, let request, _) = effect else {
+        guard case .startChat(_, _, let request, _) = effect else {
             Issue.record("not a chat: \(effect)")
             return
         }
