@@ -126,7 +126,7 @@ public struct FleetConfig: Sendable, Equatable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ConfigError(path: path, line: error.line, problem: error.problemText)
+            throw ConfigError(path: path, line: error.line(in: text), problem: error.problemText)
         } catch {
             throw ConfigError(path: path, line: nil, problem: "is not valid YAML: \(error)")
         }
@@ -248,10 +248,25 @@ public struct FleetConfig: Sendable, Equatable {
 }
 
 extension YamlError {
-    var line: Int? {
+    /// The line to name: where the problem is, or where the unfinished construct began when the
+    /// problem is only found at the end of the file; for a key given twice, its second line.
+    func line(in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lastLine = lines.last?.isEmpty == true ? lines.count - 1 : lines.count
         switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        case .duplicatedKeysInMapping(_, let context): return context.mark.line
+        case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _), .composer(let context, _, let mark, _):
+            if mark.line > lastLine, let context { return context.mark.line }
+            return min(mark.line, max(1, lastLine))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            var seen = 0
+            for (index, line) in lines.enumerated() where index + 1 >= context.mark.line {
+                let trimmed = line.drop { $0 == " " }
+                if let key = duplicates.first, trimmed.hasPrefix(key + ":") {
+                    seen += 1
+                    if seen == 2 { return index + 1 }
+                }
+            }
+            return context.mark.line
         default: return nil
         }
     }

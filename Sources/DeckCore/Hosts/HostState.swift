@@ -134,6 +134,9 @@ public struct HostState: Sendable, Equatable {
         return models.first { ModelNameCheck.canonical($0.name) == wanted }
     }
 
+    /// ``takeSample(now:)`` for tests that build a history without refreshes.
+    public mutating func takeSampleForTests(now: Date) { takeSample(now: now) }
+
     /// Closes the current second: tokens streamed and memory held, with loads and evictions marked.
     mutating func takeSample(now: Date) {
         let elapsed = max(0.001, now.timeIntervalSince(lastSampleAt))
