@@ -207,9 +207,12 @@ public struct AppState: Sendable, Equatable {
     public var overlay: Overlay?
 
     // Models pane
-    public var sort: ModelSort = .modified
-    public var sortDescending = true
-    public var filter = TextInput()
+    public var sort: ModelSort = .modified { didSet { rebuildModelIndex() } }
+    public var sortDescending = true { didSet { rebuildModelIndex() } }
+    /// The filter: each edit filters the rows again (the index keeps them sorted).
+    public var filter = TextInput() { didSet { if filter.text != oldValue.text { modelIndex.refilter(filter.text) } } }
+    /// Every host's rows, sorted and filtered (see ``visibleModels``).
+    public private(set) var modelIndex = ModelIndex()
     public var isEditingFilter = false
     public var selectedModel: ModelRef?
     public var modelsScroll = 0
@@ -295,24 +298,13 @@ public struct AppState: Sendable, Equatable {
     /// The one server of a single-host dashboard (the first of a fleet).
     public var primary: HostState { hosts[0] }
 
-    /// The models shown: every host's, filtered by the filter text (``ModelFilter``), then sorted.
-    public var visibleModels: [ModelRow] {
-        let query = ModelFilter(filter.text)
-        var matching: [ModelRow] = []
-        for (order, host) in hosts.enumerated() where query.admits(host: host.name) {
-            for model in host.models where query.admits(model) {
-                matching.append(ModelRow(host: host.name, hostOrder: order, model: model))
-            }
-        }
-        let ascending: [ModelRow]
-        switch sort {
-        case .name: ascending = matching.sorted { ($0.model.name, $0.hostOrder) < ($1.model.name, $1.hostOrder) }
-        case .size: ascending = matching.sorted { ($0.model.size, $0.model.name, $0.hostOrder) < ($1.model.size, $1.model.name, $1.hostOrder) }
-        case .modified:
-            ascending = matching.sorted { ($0.model.modifiedAt, $0.model.name, $0.hostOrder) < ($1.model.modifiedAt, $1.model.name, $1.hostOrder) }
-        case .host: ascending = matching.sorted { ($0.hostOrder, $0.model.name) < ($1.hostOrder, $1.model.name) }
-        }
-        return sortDescending ? ascending.reversed() : ascending
+    /// The models shown: every host's, filtered by the filter text (``ModelFilter``), in the sort
+    /// order. Kept by ``modelIndex``: reading it costs nothing.
+    public var visibleModels: ModelRows { modelIndex.visible }
+
+    /// A host's models changed: the rows are sorted again.
+    mutating func rebuildModelIndex() {
+        modelIndex.rebuild(hosts: hosts, sort: sort, descending: sortDescending, filter: filter.text)
     }
 
     /// Every host's loaded models, host by host.
@@ -323,7 +315,7 @@ public struct AppState: Sendable, Equatable {
     /// Index of the selected model in ``visibleModels``.
     public var selectedModelIndex: Int? {
         guard let selectedModel else { return nil }
-        return visibleModels.firstIndex { $0.ref == selectedModel }
+        return visibleModels.firstIndex(of: selectedModel)
     }
 
     /// The installed model a row names.

@@ -255,7 +255,7 @@ func move(_ state: inout AppState, _ action: Action) {
     case .models:
         let visible = state.visibleModels
         guard !visible.isEmpty else { return }
-        let current = visible.firstIndex { $0.ref == state.selectedModel } ?? 0
+        let current = state.selectedModel.flatMap { visible.firstIndex(of: $0) } ?? 0
         let target = moved(current, action, count: visible.count, page: page)
         state.selectedModel = visible[target].ref
     case .running:

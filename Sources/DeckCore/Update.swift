@@ -127,7 +127,7 @@ func setNotice(_ state: inout AppState, _ text: String) {
 /// the nearest row when it disappeared.
 func keepModelSelection(_ state: inout AppState, nearRow previousRow: Int? = nil) {
     let visible = state.visibleModels
-    if let selected = state.selectedModel, visible.contains(where: { $0.ref == selected }) { return }
+    if let selected = state.selectedModel, visible.firstIndex(of: selected) != nil { return }
     guard !visible.isEmpty else {
         state.selectedModel = nil
         return

@@ -55,15 +55,35 @@ public enum BenchFixtures {
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         var state = AppState(host: "http://127.0.0.1:11434", now: now)
         _ = update(&state, .resized(width: width, height: height))
-        _ = update(&state, .versionLoaded(.success("0.32.15")))
+        _ = update(&state, .versionLoaded(host: state.primary.name, .success("0.32.15")))
         let models = (0..<count).map { i in
             InstalledModel(
                 name: "model-\(i):\(i % 13)b", modifiedAt: now.addingTimeInterval(-Double(i) * 3600), size: Int64(i) * 1_000_000,
                 digest: String(repeating: "a", count: 64),
                 details: ModelDetails(family: "llama", parameterSize: "7B", quantizationLevel: "Q4_K_M"), capabilities: ["completion"])
         }
-        _ = update(&state, .modelsLoaded(.success(models)))
+        _ = update(&state, .modelsLoaded(host: state.primary.name, .success(models)))
         _ = update(&state, .keyPressed(.enter))  // chat with the first model
+        return state
+    }
+
+    /// A 120×40 dashboard over `hosts` servers with `count` installed models each (the same names
+    /// on every host, as a fleet of one team's machines has).
+    public static func fleetState(hosts: Int, models count: Int, width: Int = 120, height: Int = 40) -> AppState {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        var state = AppState(hosts: (0..<hosts).map { HostEndpoint(name: "host\($0)", url: "http://10.0.0.\($0):11434") }, now: now)
+        _ = update(&state, .resized(width: width, height: height))
+        let models = (0..<count).map { i in
+            InstalledModel(
+                name: "model-\(i):\(i % 13)b", modifiedAt: now.addingTimeInterval(-Double(i) * 3600), size: Int64(i) * 1_000_000,
+                digest: String(repeating: "a", count: 64),
+                details: ModelDetails(family: "llama", parameterSize: "7B", quantizationLevel: "Q4_K_M"), capabilities: ["completion"])
+        }
+        for host in state.hosts.map(\.name) {
+            _ = update(&state, .versionLoaded(host: host, .success("0.32.15")))
+            _ = update(&state, .modelsLoaded(host: host, .success(models)))
+            _ = update(&state, .runningLoaded(host: host, .success([])))
+        }
         return state
     }
 

@@ -9,11 +9,11 @@ import Glibc
 
 // Runs one benchmark workload a fixed number of times, with no timing of its own, so that
 // `valgrind --tool=callgrind` can count its instructions (see scripts/profile.sh).
-//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | stream-frames | filter
+//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | stream-frames | filter | fleet-filter
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let workload = arguments.first else {
-    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|stream-frames|filter")
+    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|stream-frames|filter|fleet-filter")
     exit(2)
 }
 var framer = LineFramer()
@@ -59,6 +59,13 @@ case "stream-frames":
     print("\(frames) frames, \((ContinuousClock.now - start) / frames) each")
 case "filter":
     var state = BenchFixtures.dashboardState(models: 5_000)
+    _ = update(&state, .keyPressed(.character("/")))
+    for i in 0..<20 {
+        _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))
+        sink &+= DashboardView.render(state).buffer.width
+    }
+case "fleet-filter":
+    var state = BenchFixtures.fleetState(hosts: 8, models: 5_000)
     _ = update(&state, .keyPressed(.character("/")))
     for i in 0..<20 {
         _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))

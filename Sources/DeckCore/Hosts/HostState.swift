@@ -65,7 +65,8 @@ public struct HostState: Sendable, Equatable {
     /// shown as "server answered, but …" instead of offline.
     public var serverProblems: [String: String] = [:]
 
-    public var models: [InstalledModel] = []
+    /// Set by the update when the host's list arrives (the Models pane's index follows it).
+    public internal(set) var models: [InstalledModel] = []
     public var modelsLoadedOnce = false
     public var modelsStale = false
     public var running: [RunningModel] = []

@@ -43,7 +43,9 @@ func hostReported(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         switch result {
         case .success(let models):
             let previousRow = state.selectedModelIndex
+            let changed = state.hosts[index].models != models
             state.hosts[index].models = models
+            if changed { state.rebuildModelIndex() }
             state.hosts[index].modelsLoadedOnce = true
             state.hosts[index].modelsStale = false
             state.hosts[index].serverProblems["models"] = skippedProblem("/api/tags", skipped)
