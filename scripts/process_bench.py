@@ -44,13 +44,17 @@ def get_json(url):
 class Sim:
     """ollama-sim in the background, on a free loopback port."""
 
-    def __init__(self, build, token_rate, reply_tokens):
+    def __init__(self, build, token_rate, reply_tokens, extra=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [os.path.join(build, "ollama-sim"), "--port", str(self.port), "--token-rate", str(token_rate),
-             "--reply-tokens", str(reply_tokens), "--load-ms", "0"],
+             "--reply-tokens", str(reply_tokens), "--load-ms", "0", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if "hang" in extra:
+            time.sleep(0.3)  # it answers nothing, by design
+            self.models = []
+            return
         for _ in range(200):
             try:
                 self.models = [m["name"] for m in get_json(self.url + "/api/tags")["models"]]
@@ -84,13 +88,16 @@ class Sim:
 class Deck:
     """ollama-deck on a pty of its own; counts every byte it writes to the terminal."""
 
-    def __init__(self, build, sim, store):
+    def __init__(self, build, sim, store, hosts=None):
+        """`hosts`: --host values for a fleet (instead of the one simulator `sim`)."""
+        host_args = [a for h in hosts for a in ("--host", h)] if hosts else ["--host", sim.url]
         self.started = time.monotonic()
         pid, fd = pty.fork()
         if pid == 0:
-            os.environ.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+            os.environ.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                               "XDG_CONFIG_HOME": os.path.join(os.path.dirname(store), "no-config")})
             os.execv(os.path.join(build, "ollama-deck"),
-                     ["ollama-deck", "--host", sim.url, "--chat-store", store])
+                     ["ollama-deck"] + host_args + ["--chat-store", store])
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.kill(pid, signal.SIGWINCH)
         self.pid, self.fd = pid, fd

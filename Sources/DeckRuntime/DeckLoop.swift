@@ -28,6 +28,8 @@ public final class DeckLoop {
     /// The last frame drawn, and whether anything but chat replies changed since (then the whole
     /// frame is drawn again; otherwise only the chat pane).
     private var lastFrame: DashboardView.Frame?
+    /// What earlier frames drew, kept for the next ones (this dashboard's own).
+    private let renderCaches = RenderCaches()
     private var wholeFrameNeeded = true
     /// Set when what changed is the user's doing (a key, a resize): drawn within one 60 Hz frame.
     private var urgent = true
@@ -177,8 +179,8 @@ public final class DeckLoop {
         dirty = false
         urgent = false
         var frame: DashboardView.Frame?
-        if !wholeFrameNeeded, let lastFrame { frame = DashboardView.renderChatOnly(state, over: lastFrame) }
-        let drawn = frame ?? DashboardView.render(state)
+        if !wholeFrameNeeded, let lastFrame { frame = DashboardView.renderChatOnly(state, over: lastFrame, caches: renderCaches) }
+        let drawn = frame ?? DashboardView.render(state, caches: renderCaches)
         lastFrame = drawn
         wholeFrameNeeded = false
         terminal.present(drawn)

@@ -27,17 +27,18 @@ enum ChatView {
 
     /// Draws every chat pane: side by side when each gets 30 columns, else as tabs.
     static func draw(
-        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool, reports: inout [ChatScrollReport]
+        _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool, reports: inout [ChatScrollReport],
+        caches: RenderCaches
     ) -> DashboardView.Cursor? {
         let count = state.chats.count
         if count == 1 {
-            return drawPane(&buffer, rect, state, index: 0, focused: focused, reports: &reports)
+            return drawPane(&buffer, rect, state, index: 0, focused: focused, reports: &reports, caches: caches)
         }
         if rect.width / count >= 30 {
             var cursor: DashboardView.Cursor?
             for (index, column) in rect.columns(count).enumerated() {
                 let isActive = index == state.activeChat
-                if let c = drawPane(&buffer, column, state, index: index, focused: focused && isActive, reports: &reports), isActive {
+                if let c = drawPane(&buffer, column, state, index: index, focused: focused && isActive, reports: &reports, caches: caches), isActive {
                     cursor = c
                 }
             }
@@ -53,12 +54,12 @@ enum ChatView {
             let style = index == state.activeChat ? Style(.selection, [.bold]) : Style(.dim)
             x = buffer.put(label, x: x, y: tabs.y, style: style, maxX: tabs.maxX)
         }
-        return drawPane(&buffer, body, state, index: state.activeChat, focused: focused, reports: &reports)
+        return drawPane(&buffer, body, state, index: state.activeChat, focused: focused, reports: &reports, caches: caches)
     }
 
     static func drawPane(
         _ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, index: Int, focused: Bool,
-        reports: inout [ChatScrollReport]
+        reports: inout [ChatScrollReport], caches: RenderCaches
     ) -> DashboardView.Cursor? {
         let chat = state.chats[index]
         var title = state.chats.count > 1 ? "4 Chat \(index + 1)/\(state.chats.count)" : "4 Chat"
@@ -96,17 +97,17 @@ enum ChatView {
                 var jumpLine = 0
                 for (index, entry) in chat.entries.enumerated() {
                     if index == jump { jumpLine = all.count }
-                    all += entryLines(entry, width: transcriptRect.width, isLast: index == chat.entries.count - 1, chat: chat)
+                    all += entryLines(entry, width: transcriptRect.width, isLast: index == chat.entries.count - 1, chat: chat, caches: caches)
                 }
                 lines = all
                 start = min(jumpLine, max(0, all.count - transcriptRect.height))
                 end = min(all.count, start + transcriptRect.height)
-            } else if let paged = pagedTranscript(chat, width: transcriptRect.width, height: transcriptRect.height) {
+            } else if let paged = pagedTranscript(chat, width: transcriptRect.width, height: transcriptRect.height, caches: caches) {
                 lines = paged
                 start = 0
                 end = paged.count
             } else {
-                let settled = settledScrollBack(chat, width: transcriptRect.width, height: transcriptRect.height)
+                let settled = settledScrollBack(chat, width: transcriptRect.width, height: transcriptRect.height, caches: caches)
                 scrollBack = settled.scrollBack
                 lines = settled.lines
                 end = max(0, lines.count - scrollBack)
@@ -149,21 +150,21 @@ enum ChatView {
     /// the reply gained since the last frame are added to the distance from the bottom). Returns
     /// the lines to show from, and the reply's line count to compare with next time (nil when the
     /// reply is too long to count cheaply, or not at the bottom).
-    static func settledScrollBack(_ chat: ChatPane, width: Int, height: Int) -> (lines: [Line], scrollBack: Int, replyLines: Int?) {
+    static func settledScrollBack(_ chat: ChatPane, width: Int, height: Int, caches: RenderCaches) -> (lines: [Line], scrollBack: Int, replyLines: Int?) {
         guard chat.scrollBack > 0 else {
-            return (transcriptLines(chat, width: width, needed: height), 0, nil)
+            return (transcriptLines(chat, width: width, needed: height, caches: caches), 0, nil)
         }
         var scrollBack = chat.scrollBack
         var replyLines: Int?
         if let last = chat.entries.last, last.role == .assistant,
             max(last.content.utf8.count, last.thinking.utf8.count) <= pagedReplyLimit
         {
-            let count = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat).count
+            let count = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat, caches: caches).count
             if let anchor = chat.scrollAnchorLines, count > anchor { scrollBack += count - anchor }
             replyLines = count
         }
         let needed = height + scrollBack
-        let lines = transcriptLines(chat, width: width, needed: needed)
+        let lines = transcriptLines(chat, width: width, needed: needed, caches: caches)
         if lines.count < needed { scrollBack = min(scrollBack, max(0, lines.count - height)) }
         return (lines, scrollBack, scrollBack > 0 ? replyLines : nil)
     }
@@ -191,7 +192,7 @@ enum ChatView {
     /// rewrites all of it on the terminal for each line; turning pages rewrites it once per page, so a
     /// stream writes a few bytes per token instead of a hundred. The rows shown, top first (the rows
     /// below them stay empty until the reply reaches them); nil when the pane scrolls as usual.
-    static func pagedTranscript(_ chat: ChatPane, width: Int, height: Int) -> [Line]? {
+    static func pagedTranscript(_ chat: ChatPane, width: Int, height: Int, caches: RenderCaches) -> [Line]? {
         // Each frame re-wraps the reply's last line (the rest is cached): a reply that is one very long
         // line scrolls as usual instead, from a tail of the text.
         guard chat.isStreaming, chat.scrollBack == 0, height >= 8, let last = chat.entries.last, last.role == .assistant,
@@ -199,7 +200,7 @@ enum ChatView {
             MarkdownRenderer.lastLineBytes(last.content, limit: 8192) <= 8192,
             MarkdownRenderer.lastLineBytes(last.thinking, limit: 8192) <= 8192
         else { return nil }
-        let reply = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat)
+        let reply = cachedEntryLines(last, tailBytes: pagedReplyLimit, longest: 0, width: width, isLast: true, chat: chat, caches: caches)
         let step = height - 3
         // Rows are counted from the reply's first line (older lines are negative). The window's top
         // sits on a grid of pages, the first one where the reply's last line is visible.
@@ -208,7 +209,7 @@ enum ChatView {
         var before = ChatPane(id: chat.id)
         before.entries = Array(chat.entries.dropLast())
         before.thinkingCollapsed = chat.thinkingCollapsed
-        let older = top < 0 ? transcriptLines(before, width: width, needed: -top) : []
+        let older = top < 0 ? transcriptLines(before, width: width, needed: -top, caches: caches) : []
         top = max(top, -older.count)  // a short history starts at the top of the pane
         let shownOlder = top < 0 ? Array(older.suffix(-top)) : []
         let firstReplyRow = max(0, top)
@@ -218,7 +219,7 @@ enum ChatView {
 
     /// The transcript's last lines, wrapped to `width`: at least `needed` of them when there are
     /// that many (older entries are not wrapped at all).
-    static func transcriptLines(_ chat: ChatPane, width: Int, needed: Int) -> [Line] {
+    static func transcriptLines(_ chat: ChatPane, width: Int, needed: Int, caches: RenderCaches) -> [Line] {
         var blocks: [[Line]] = []
         var count = 0
         for (index, entry) in chat.entries.enumerated().reversed() {
@@ -228,10 +229,10 @@ enum ChatView {
             let isLast = index == chat.entries.count - 1
             let longest = max(entry.content.utf8.count, entry.thinking.utf8.count)
             var budget = max(512, (needed - count + 2) * max(width, 8) * 2)
-            var lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat)
+            var lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat, caches: caches)
             while lines.count < needed - count, budget < longest {
                 budget *= 2
-                lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat)
+                lines = cachedEntryLines(entry, tailBytes: budget, longest: longest, width: width, isLast: isLast, chat: chat, caches: caches)
             }
             blocks.append(lines)
             count += lines.count
@@ -240,17 +241,14 @@ enum ChatView {
         return blocks.reversed().flatMap { $0 }
     }
 
-    /// Lines drawn for an entry by earlier frames are reused while the entry and the pane's width stay the same.
-    static let cache = TranscriptCache()
-
     static func cachedEntryLines(
-        _ entry: ChatEntry, tailBytes: Int, longest: Int, width: Int, isLast: Bool, chat: ChatPane
+        _ entry: ChatEntry, tailBytes: Int, longest: Int, width: Int, isLast: Bool, chat: ChatPane, caches: RenderCaches
     ) -> [Line] {
         let key = TranscriptCache.Key(
             revision: entry.revision, width: width, thinkingCollapsed: chat.thinkingCollapsed,
             showsPending: isLast && chat.isStreaming, tailBytes: longest > tailBytes ? tailBytes : 0)
-        return cache.lines(for: key) {
-            entryLines(tail(entry, bytes: tailBytes), width: width, isLast: isLast, chat: chat)
+        return caches.transcript.lines(for: key) {
+            entryLines(tail(entry, bytes: tailBytes), width: width, isLast: isLast, chat: chat, caches: caches)
         }
     }
 
@@ -277,7 +275,7 @@ enum ChatView {
         return "…" + rest
     }
 
-    static func entryLines(_ entry: ChatEntry, width: Int, isLast: Bool, chat: ChatPane) -> [Line] {
+    static func entryLines(_ entry: ChatEntry, width: Int, isLast: Bool, chat: ChatPane, caches: RenderCaches) -> [Line] {
         var lines: [Line] = []
         let textWidth = max(1, width - 2)
         switch entry.role {
@@ -298,7 +296,7 @@ enum ChatView {
                     lines.append(Line(text: "thinking · \(entry.thinking.count) characters · ^T shows", style: Style(.thinking, [.italic])))
                 } else {
                     lines.append(Line(text: "thinking", style: Style(.thinking, [.italic, .bold])))
-                    for line in MarkdownRenderer.wrapGrowing(entry.thinking, width: textWidth) {
+                    for line in MarkdownRenderer.wrapGrowing(entry.thinking, width: textWidth, caches: caches) {
                         lines.append(Line(text: line, style: Style(.thinking, [.italic]), indent: 2))
                     }
                 }
@@ -307,7 +305,7 @@ enum ChatView {
                 lines.append(Line(text: "…", style: Style(.dim)))
             }
             if !entry.content.isEmpty {
-                for spans in MarkdownRenderer.renderGrowing(entry.content, width: textWidth) {
+                for spans in MarkdownRenderer.renderGrowing(entry.content, width: textWidth, caches: caches) {
                     lines.append(Line(spans: spans, indent: 2))
                 }
             }

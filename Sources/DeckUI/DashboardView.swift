@@ -23,7 +23,9 @@ public enum DashboardView {
         public var y: Int
     }
 
-    public static func render(_ state: AppState) -> Frame {
+    /// Draws the state; `caches` keeps what earlier frames drew (pass the same one frame after frame:
+    /// a fresh one draws the same cells, from scratch).
+    public static func render(_ state: AppState, caches: RenderCaches = RenderCaches()) -> Frame {
         var buffer = CellBuffer(width: state.width, height: state.height)
         let showBanner = Self.showsBanner(state)
         let layout = DashboardLayout.compute(width: state.width, height: state.height, focus: state.focus, banner: showBanner,
@@ -45,7 +47,7 @@ public enum DashboardView {
             case .running: RunningView.draw(&buffer, rect, state, focused: focused)
             case .pulls: PullsView.draw(&buffer, rect, state, focused: focused)
             case .chat:
-                if let c = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports), focused { cursor = c }
+                if let c = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports, caches: caches), focused { cursor = c }
             case .hosts: HostsView.draw(&buffer, rect, state, focused: focused)
             }
         }
@@ -68,7 +70,7 @@ public enum DashboardView {
     /// banner, a different size or layout); draw the whole frame then. Text that follows the clock
     /// elsewhere (the clock, countdowns) moves on with the next whole frame, at the latest the
     /// once-a-second tick.
-    public static func renderChatOnly(_ state: AppState, over previous: Frame) -> Frame? {
+    public static func renderChatOnly(_ state: AppState, over previous: Frame, caches: RenderCaches) -> Frame? {
         guard state.overlay == nil, previous.buffer.width == state.width, previous.buffer.height == state.height else {
             return nil
         }
@@ -79,7 +81,7 @@ public enum DashboardView {
         var buffer = previous.buffer
         let focused = state.focus == .chat
         var reports: [ChatScrollReport] = []
-        let cursor = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports)
+        let cursor = ChatView.draw(&buffer, rect, state, focused: focused, reports: &reports, caches: caches)
         return Frame(buffer: buffer, cursor: focused ? cursor : previous.cursor, scrollReports: reports)
     }
 

@@ -81,18 +81,18 @@ enum MarkdownRenderer {
     /// its last line break are kept from the previous call, so each call re-wraps only the last line.
     /// The same lines as `render`: the code-fence state is carried across the cut, and the cut never
     /// falls between two table rows (a table's columns are sized over all its rows).
-    static func renderGrowing(_ text: String, width: Int, base: Style = .normal) -> [[Span]] {
+    static func renderGrowing(_ text: String, width: Int, base: Style = .normal, caches: RenderCaches) -> [[Span]] {
         let utf8 = text.utf8
         guard utf8.count > cachedFromBytes, width > 0 else { return render(text, width: width, base: base) }
         guard let cut = lastSafeBreak(utf8) else {
             if let line = plainParagraph(Substring(text), inFence: false) {
-                return growingParagraphs.lines(for: line, width: width, base: base)
+                return caches.growingParagraphs.lines(for: line, width: width, base: base)
             }
             return render(text, width: width, base: base)
         }
         let prefix = text[..<cut]
         let rest = text[utf8.index(after: cut)...]
-        let head = finishedParagraphs.value(for: prefix, width: width, base: base) { cached, lineBreak in
+        let head = caches.finishedParagraphs.value(for: prefix, width: width, base: base) { cached, lineBreak in
             // The lines after a cached cut draw on their own unless a table runs across it.
             let after = prefix[utf8.index(after: lineBreak)...]
             if isTableRow(lastLine(before: lineBreak, in: utf8)), isTableRow(firstLine(after.utf8)) { return nil }
@@ -103,12 +103,10 @@ enum MarkdownRenderer {
             return FinishedLines(lines: rendered.lines, inFence: rendered.inFence)
         }
         if let line = plainParagraph(rest, inFence: head.inFence) {
-            return head.lines + growingParagraphs.lines(for: line, width: width, base: base)
+            return head.lines + caches.growingParagraphs.lines(for: line, width: width, base: base)
         }
         return head.lines + render(rest, width: width, base: base, inFence: head.inFence).lines
     }
-
-    static let growingParagraphs = GrowingParagraphCache()
 
     /// `text` as `render` draws a plain paragraph (one line of kind `.paragraph`, outside a fence),
     /// its trailing CR dropped; nil for anything else.
@@ -192,14 +190,12 @@ enum MarkdownRenderer {
         var inFence: Bool
     }
 
-    static let finishedParagraphs = ParagraphCache<FinishedLines>()
-
     /// `TextWrap.wrap` for text that grows at its end: the lines before its last line break are kept
     /// from the previous call. Paragraphs wrap independently, so the result is the same.
-    static func wrapGrowing(_ text: String, width: Int) -> [String] {
+    static func wrapGrowing(_ text: String, width: Int, caches: RenderCaches) -> [String] {
         let utf8 = text.utf8
         guard utf8.count > cachedFromBytes, let cut = lastPlainNewline(utf8) else { return TextWrap.wrap(text, width: width) }
-        let head = finishedWraps.value(for: text[..<cut], width: width) { cached, lineBreak in
+        let head = caches.finishedWraps.value(for: text[..<cut], width: width) { cached, lineBreak in
             cached + TextWrap.wrap(String(text[utf8.index(after: lineBreak)..<cut]), width: width)
         } make: {
             TextWrap.wrap(String(text[..<cut]), width: width)
@@ -216,8 +212,6 @@ enum MarkdownRenderer {
         }
         return nil
     }
-
-    static let finishedWraps = ParagraphCache<[String]>()
 
     static func headingLevel(_ line: Substring) -> Int? {
         let hashes = line.prefix { $0 == "#" }.count

@@ -9,6 +9,9 @@ import Testing
 /// exactly the cells a whole redraw gives, token after token, or the screen would drift.
 @Suite("Redrawing only the chat pane while replies stream")
 struct ChatOnlyRenderTests {
+    /// What the partial frames draw from (a whole frame is drawn with fresh caches, from scratch).
+    let caches = RenderCaches()
+
     static let reply = """
         The sky looks **blue** because air scatters short wavelengths more. 天空之所以是蓝色的，是因为瑞利散射。
 
@@ -67,7 +70,7 @@ struct ChatOnlyRenderTests {
                 let message = thinking ? ChatMessage(role: "assistant", content: "", thinking: token) : ChatMessage.assistant(token)
                 _ = update(&state, .chatChunkReceived(pane: pane, ChatResponse(model: "model-0:7b", message: message, done: false)))
             }
-            guard let partial = DashboardView.renderChatOnly(state, over: frame) else {
+            guard let partial = DashboardView.renderChatOnly(state, over: frame, caches: caches) else {
                 Issue.record("no chat-only frame at step \(step)")
                 return
             }
@@ -99,9 +102,9 @@ struct ChatOnlyRenderTests {
         _ = update(&state, .keyPressed(.tab))  // out of the chat input, so ? opens the help
         _ = update(&state, .keyPressed(.character("?")))
         #expect(state.overlay != nil)
-        #expect(DashboardView.renderChatOnly(state, over: frame) == nil)
+        #expect(DashboardView.renderChatOnly(state, over: frame, caches: caches) == nil)
         var small = Self.streamingState(panes: 1)
         _ = update(&small, .resized(width: 90, height: 30))
-        #expect(DashboardView.renderChatOnly(small, over: frame) == nil)  // another size
+        #expect(DashboardView.renderChatOnly(small, over: frame, caches: caches) == nil)  // another size
     }
 }

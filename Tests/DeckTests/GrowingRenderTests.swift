@@ -6,6 +6,9 @@ import Testing
 /// whole gives, at every length, through tables, code fences and edits.
 @Suite("Rendering a growing reply")
 struct GrowingRenderTests {
+    /// This test's own: tests run in parallel, and each draws from what it drew itself.
+    let caches = RenderCaches()
+
     static let sample = """
         # 天空为什么是蓝色的
 
@@ -40,7 +43,7 @@ struct GrowingRenderTests {
             length += 1
             guard length % 37 == 0 || length == text.count else { continue }
             let prefix = String(text.prefix(length))
-            #expect(MarkdownRenderer.renderGrowing(prefix, width: width) == MarkdownRenderer.render(prefix, width: width),
+            #expect(MarkdownRenderer.renderGrowing(prefix, width: width, caches: caches) == MarkdownRenderer.render(prefix, width: width),
                     "differs at \(length) characters (\(character))")
         }
     }
@@ -69,7 +72,7 @@ struct GrowingRenderTests {
             for (count, scalar) in scalars.enumerated() {
                 text.unicodeScalars.append(scalar)
                 guard count % 3 == 0 || count == scalars.count - 1 else { continue }
-                let growing = MarkdownRenderer.renderGrowing(text, width: width)
+                let growing = MarkdownRenderer.renderGrowing(text, width: width, caches: caches)
                 let whole = MarkdownRenderer.render(text, width: width)
                 #expect(growing == whole, "differs after \(count) scalars at width \(width)")
                 if growing != whole { return }
@@ -85,7 +88,7 @@ struct GrowingRenderTests {
             length += 1
             guard length % 53 == 0 else { continue }
             let prefix = String(text.prefix(length))
-            #expect(MarkdownRenderer.wrapGrowing(prefix, width: 31) == TextWrap.wrap(prefix, width: 31), "differs at \(length)")
+            #expect(MarkdownRenderer.wrapGrowing(prefix, width: 31, caches: caches) == TextWrap.wrap(prefix, width: 31), "differs at \(length)")
         }
     }
 
@@ -94,7 +97,7 @@ struct GrowingRenderTests {
         var text = String(repeating: "filler line\n", count: 250) + "| a | b |\n|---|---|\n"
         for row in 0..<30 {
             text += "| \(String(repeating: "x", count: row)) | \(row) |\n"
-            #expect(MarkdownRenderer.renderGrowing(text, width: 80) == MarkdownRenderer.render(text, width: 80))
+            #expect(MarkdownRenderer.renderGrowing(text, width: 80, caches: caches) == MarkdownRenderer.render(text, width: 80))
         }
     }
 
@@ -103,8 +106,8 @@ struct GrowingRenderTests {
         let first = String(repeating: "alpha beta\n", count: 300) + "tail"
         let second = String(repeating: "gamma zeta\n", count: 300) + "tail"
         #expect(first.utf8.count == second.utf8.count)
-        _ = MarkdownRenderer.renderGrowing(first, width: 40)
-        #expect(MarkdownRenderer.renderGrowing(second, width: 40) == MarkdownRenderer.render(second, width: 40))
+        _ = MarkdownRenderer.renderGrowing(first, width: 40, caches: caches)
+        #expect(MarkdownRenderer.renderGrowing(second, width: 40, caches: caches) == MarkdownRenderer.render(second, width: 40))
     }
 
     @Test("the cache draws only what a reply added after a line break, and starts over after an edit")

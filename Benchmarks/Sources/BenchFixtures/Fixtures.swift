@@ -98,7 +98,7 @@ public enum BenchFixtures {
     }
 
     /// Decodes, folds and renders (one frame per 100 tokens) `tokens` chunks spread over `ids`.
-    public static func ingest(_ state: inout AppState, ids: [Int], lines: [[UInt8]], tokens total: Int) -> Int {
+    public static func ingest(_ state: inout AppState, ids: [Int], lines: [[UInt8]], tokens total: Int, caches: RenderCaches) -> Int {
         var decoder = StreamLineDecoder<ChatResponse>()
         var tokens = 0
         var drawn = 0
@@ -107,7 +107,7 @@ public enum BenchFixtures {
                 guard let chunk = try? decoder.decode(line) else { continue }
                 _ = update(&state, .chatChunkReceived(pane: ids[tokens % ids.count], chunk))
                 tokens += 1
-                if tokens % 100 == 0 { drawn &+= DashboardView.render(state).buffer.width }
+                if tokens % 100 == 0 { drawn &+= DashboardView.render(state, caches: caches).buffer.width }
             }
         }
         return drawn

