@@ -18,8 +18,41 @@ import tempfile
 import time
 import urllib.request
 
+import select
+
+import pyte  # a terminal emulator: curses writes only the cells that change, so text is read off a screen
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from process_bench import Deck, Sim  # noqa: E402
+
+
+class ScreenDeck(Deck):
+    """The deck on its pty, with what it wrote kept as a 120×40 screen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.screen = pyte.Screen(120, 40)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def wait_screen(self, needles, timeout=10):
+        """Seconds from launch until the screen shows every needle (timed when the bytes that made
+        it so were read, not after the emulator took them in), or None."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.005)
+            if not ready:
+                continue
+            read_at = time.monotonic()
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return None
+            self.bytes += len(data)
+            self.stream.feed(data)
+            text = "\n".join(self.screen.display)
+            if all(n in text for n in needles):
+                return read_at - self.started
+        return None
 
 
 def load(sim, model):
@@ -56,8 +89,8 @@ def main():
             load(sim, "qwen3:8b")
             load(sim, "llama3.2:latest")
         hosts = [f"h{i:02d}={sim.url}" for i, sim in enumerate(sims)]
-        deck = Deck(build, None, store, hosts=hosts)
-        ready = deck.wait_for(["32/32 online", "32 online · 6400 models"], timeout=20)
+        deck = ScreenDeck(build, None, store, hosts=hosts)
+        ready = deck.wait_screen(["32/32 online", "32 online · 6400 models"], timeout=20)
         if ready is None:
             report("F1. 32 hosts × 200 models, 2 loaded each, idle", "the fleet never showed all 32 hosts online", False)
         else:
@@ -86,8 +119,8 @@ def main():
         hosts = [f"g{i}={sim.url}" for i, sim in enumerate(good)] + [f"hung={hanging.url}", f"refused=http://127.0.0.1:{refused_port}"]
         times = []
         for _ in range(args.first_frame_runs):
-            deck = Deck(build, None, store, hosts=hosts)
-            elapsed = deck.wait_for(["6 online · 42 models"], timeout=10)
+            deck = ScreenDeck(build, None, store, hosts=hosts)
+            elapsed = deck.wait_screen(["6 online · 42 models"], timeout=10)
             deck.quit()
             if elapsed is not None:
                 times.append(elapsed * 1000)

@@ -22,6 +22,8 @@ public enum Msg: Sendable, Equatable {
     case versionLoaded(host: String, Result<String, OllamaError>)
     /// A host's models list; `skipped` names entries that could not be read (the rest are shown).
     case modelsLoaded(host: String, Result<[InstalledModel], OllamaError>, skipped: [SkippedEntry] = [])
+    /// A host's models list is the same as the last one it sent (not decoded again).
+    case modelsUnchanged(host: String)
     /// A host's loaded models, and how long the request took.
     case runningLoaded(host: String, Result<[RunningModel], OllamaError>, skipped: [SkippedEntry] = [], roundTrip: TimeInterval? = nil)
     case pullProgressed(job: Int, ProgressResponse)

@@ -23,7 +23,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .wallClockMoved(let offset):
         state.wallClockOffset = offset
         return []
-    case .versionLoaded, .modelsLoaded, .runningLoaded:
+    case .versionLoaded, .modelsLoaded, .modelsUnchanged, .runningLoaded:
         return hostReported(&state, msg)
     case .pullProgressed(let job, let line):
         guard let index = state.pulls.firstIndex(where: { $0.id == job }) else { return [] }

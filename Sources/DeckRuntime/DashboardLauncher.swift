@@ -116,13 +116,17 @@ public enum DashboardLauncher {
     /// Several named servers: one client each (with its own key and headers), no probe, no demo.
     static func runFleet(_ options: DashboardOptions) async -> Int32 {
         var clients: [String: OllamaClient] = [:]
+        // One HTTP client for the fleet: the first host's client owns it, the others share it.
+        var owner: OllamaClient?
         for host in options.hosts {
             var configuration = host.configuration
             configuration.headers += options.headers
             configuration.requestTimeout = options.requestTimeout
             configuration.generationTimeout = options.requestTimeout
             configuration.skipsMalformedLines = true
-            clients[host.name] = OllamaClient(configuration: configuration)
+            let client = owner?.sibling(configuration: configuration) ?? OllamaClient(configuration: configuration)
+            if owner == nil { owner = client }
+            clients[host.name] = client
         }
         let inbox = Inbox()
         let (store, openProblem) = await offEventLoop { openStore(options) }

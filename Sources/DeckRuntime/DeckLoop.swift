@@ -95,6 +95,7 @@ public final class DeckLoop {
             let wall = now.addingTimeInterval(offset).timeIntervalSince1970
             nextTick = now.addingTimeInterval(1 - wall.truncatingRemainder(dividingBy: 1))
             dispatch(.ticked(now))
+            returnFreedMemory(now: now)
         }
         renderIfNeeded()
         // Streams that caught up read again now, right after the frame: what they read is drawn
@@ -153,8 +154,33 @@ public final class DeckLoop {
         }
     }
 
+    /// When model lists were decoded (32 hosts of 200 models at start), the memory the decoding used
+    /// and freed is handed back to the system on a tick after, at most every ten seconds: glibc keeps
+    /// freed memory otherwise, and a fleet's first refresh would stay in the RSS for good.
+    private var listsDecodedSinceTrim = false
+    private var lastTrim = Date.distantPast
+
+    private func returnFreedMemory(now: Date) {
+        guard listsDecodedSinceTrim, now.timeIntervalSince(lastTrim) >= 10 else { return }
+        listsDecodedSinceTrim = false
+        lastTrim = now
+        Self.mallocTrim?(0)
+    }
+
+    /// glibc's `malloc_trim` (not in the Glibc module's headers), looked up once; nil elsewhere.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
+
     /// Applies one message and starts its effects.
     public func dispatch(_ message: Msg) {
+        // A long list was decoded: the decoder's scraps are handed back on the next tick.
+        if case .modelsLoaded(_, .success(let models), _) = message, models.count >= 100 { listsDecodedSinceTrim = true }
         let effects = update(&state, message)
         dirty = true
         if !Self.changesOnlyChatReplies(message) { wholeFrameNeeded = true }

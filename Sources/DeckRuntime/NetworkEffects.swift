@@ -15,6 +15,8 @@ final class NetworkEffects: Sendable {
     /// One client per host, by host name.
     private let clients: Mutex<[String: OllamaClient]>
     private let tasks = Mutex<[EffectID: Task<Void, Never>]>([:])
+    /// The fingerprint of each host's last model list: an unchanged list is not decoded again.
+    private let lastModels = Mutex<[String: Int]>([:])
     let pacer: StreamPacer
 
     init(inbox: Inbox, clients: [String: OllamaClient], pacer: StreamPacer) {
@@ -27,13 +29,15 @@ final class NetworkEffects: Sendable {
 
     /// Puts `client` in for `host` and returns the one it replaced (the demo does this).
     func replaceClient(for host: String, with client: OllamaClient) -> OllamaClient? {
-        clients.withLock { all in
+        _ = lastModels.withLock { $0.removeValue(forKey: host) }
+        return clients.withLock { all in
             defer { all[host] = client }
             return all[host]
         }
     }
 
-    var allClients: [OllamaClient] { clients.withLock { Array($0.values) } }
+    /// Every client; one that owns a shared HTTP client comes last, so the others close first.
+    var allClients: [OllamaClient] { clients.withLock { Array($0.values) }.sorted { !$0.ownsTransport && $1.ownsTransport } }
 
     /// Runs a network effect; false for effects of other families.
     func run(_ effect: Effect) -> Bool {
@@ -49,10 +53,16 @@ final class NetworkEffects: Sendable {
             }
         case .fetchModels(let host):
             guard let client = client(for: host) else { return unknown(host, effect) }
-            Task.detached {
+            let previous = lastModels.withLock { $0[host] }
+            Task.detached { [self] in
                 do {
-                    let listing = try await client.listModelsListing()
-                    inbox.post(.modelsLoaded(host: host, .success(listing.entries), skipped: listing.skipped))
+                    let (listing, fingerprint) = try await client.listModelsListing(unlessFingerprint: previous)
+                    self.lastModels.withLock { $0[host] = fingerprint }
+                    if let listing {
+                        inbox.post(.modelsLoaded(host: host, .success(listing.entries), skipped: listing.skipped))
+                    } else {
+                        inbox.post(.modelsUnchanged(host: host))
+                    }
                 } catch {
                     inbox.post(.modelsLoaded(host: host, .failure(Self.ollamaError(error, client))))
                 }

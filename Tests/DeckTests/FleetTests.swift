@@ -302,6 +302,19 @@ struct FleetTests {
         #expect(singleOrder == [.running, .pulls, .chat, .models])
     }
 
+    @Test("an unchanged list answers the refresh: nothing in flight, not stale, the rows as they were")
+    func modelsUnchanged() {
+        var state = fleetState()
+        _ = update(&state, .versionLoaded(host: "gpu", .failure(.connection(host: "gpu", reason: "connection refused"))))
+        #expect(state.host(named: "gpu")?.modelsStale == true)
+        let rows = state.visibleModels.map(\.ref)
+        state.hosts[1].pendingRequests = 1
+        _ = update(&state, .modelsUnchanged(host: "gpu"))
+        #expect(state.host(named: "gpu")?.modelsStale == false)
+        #expect(state.host(named: "gpu")?.pendingRequests == 0)
+        #expect(state.visibleModels.map(\.ref) == rows)
+    }
+
     @Test("loads and evictions are marked on the host's samples")
     func samplesMarkLoads() {
         var state = fleetState()

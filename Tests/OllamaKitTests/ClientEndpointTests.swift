@@ -33,6 +33,27 @@ struct ClientEndpointTests {
         }
     }
 
+    @Test("an unchanged model list is not decoded again; a changed one is, with repeated lists shared")
+    func tagsUnlessUnchanged() async throws {
+        try await withSim { _, client in
+            let first = try await client.listModelsListing(unlessFingerprint: nil)
+            let listing = try #require(first.listing)
+            #expect(listing.entries.count == SimCatalog.installed.count)
+            let again = try await client.listModelsListing(unlessFingerprint: first.fingerprint)
+            #expect(again.listing == nil)
+            #expect(again.fingerprint == first.fingerprint)
+            try await client.copy(source: "qwen3:8b", destination: "mine:v1")
+            let changed = try await client.listModelsListing(unlessFingerprint: first.fingerprint)
+            #expect(changed.fingerprint != first.fingerprint)
+            #expect(changed.listing?.entries.contains { $0.name == "mine:v1" } == true)
+            // A copy has the source's capabilities: the two lists are equal, and shared.
+            let entries = try #require(changed.listing?.entries)
+            let source = try #require(entries.first { $0.name == "qwen3:8b" })
+            let copy = try #require(entries.first { $0.name == "mine:v1" })
+            #expect(source.capabilities == copy.capabilities)
+        }
+    }
+
     @Test("chat streams tokens, loads the model into ps, and ends with metrics")
     func chatStream() async throws {
         try await withSim { _, client in

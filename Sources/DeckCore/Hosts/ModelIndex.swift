@@ -9,15 +9,21 @@ import OllamaKit
 /// sort and the filter change — so a keystroke filters a list already sorted, and a frame reads the
 /// rows instead of working them out again (40,000 rows of a fleet would take tens of milliseconds).
 /// It lives in the state it serves; ``AppState`` keeps it current.
+///
+/// Compact on purpose: rows are (host, position) pairs into the hosts' own lists (which it shares,
+/// not copies), and the filter's lower-cased text of every row is one byte buffer.
 public struct ModelIndex: Sendable {
-    /// Every host's models, in the current order.
-    private(set) var sorted: [ModelRow] = []
-    /// The lower-cased UTF-8 of each sorted row's name and family, for the filter.
-    private var nameKeys: [[UInt8]] = []
-    private var familyKeys: [[UInt8]] = []
-    /// The rows the filter lets through, in order (positions in ``sorted``: a keystroke that lets
-    /// 40,000 rows through copies 40,000 numbers, not 40,000 rows).
-    public private(set) var visible = ModelRows(rows: [], positions: [])
+    /// Each host's list (the same storage as ``HostState/models``) and name, by host order.
+    private var lists: [[InstalledModel]] = []
+    private var hostNames: [String] = []
+    /// Every row, in the current order.
+    private var order: [ModelRows.Position] = []
+    /// "name\0family", lower-cased, of each row in order, end to end; row i is at
+    /// `keyStarts[i]..<keyStarts[i + 1]`.
+    private var keys: [UInt8] = []
+    private var keyStarts: [Int32] = [0]
+    /// The rows the filter lets through, in order.
+    public private(set) var visible = ModelRows()
     /// Every host's models: how many, and the disk they take.
     public private(set) var totalCount = 0
     public private(set) var totalSize: Int64 = 0
@@ -26,27 +32,39 @@ public struct ModelIndex: Sendable {
 
     /// Sorts every host's models (after a list changed, or the order did), then filters.
     mutating func rebuild(hosts: [HostState], sort: ModelSort, descending: Bool, filter: String) {
-        var rows: [ModelRow] = []
+        lists = hosts.map(\.models)
+        hostNames = hosts.map(\.name)
+        var rows: [ModelRows.Position] = []
         var size: Int64 = 0
-        for (order, host) in hosts.enumerated() {
-            for model in host.models {
-                rows.append(ModelRow(host: host.name, hostOrder: order, model: model))
+        for (host, list) in lists.enumerated() {
+            for (index, model) in list.enumerated() {
+                rows.append(ModelRows.Position(host: Int32(host), model: Int32(index)))
                 size = Format.saturatingAdd(size, model.size)
             }
         }
         totalCount = rows.count
         totalSize = size
+        let lists = self.lists
+        func model(_ row: ModelRows.Position) -> InstalledModel { lists[Int(row.host)][Int(row.model)] }
         switch sort {
-        case .name: rows.sort { ($0.model.name, $0.hostOrder) < ($1.model.name, $1.hostOrder) }
-        case .size: rows.sort { ($0.model.size, $0.model.name, $0.hostOrder) < ($1.model.size, $1.model.name, $1.hostOrder) }
+        case .name: rows.sort { (model($0).name, $0.host) < (model($1).name, $1.host) }
+        case .size: rows.sort { (model($0).size, model($0).name, $0.host) < (model($1).size, model($1).name, $1.host) }
         case .modified:
-            rows.sort { ($0.model.modifiedAt, $0.model.name, $0.hostOrder) < ($1.model.modifiedAt, $1.model.name, $1.hostOrder) }
-        case .host: rows.sort { ($0.hostOrder, $0.model.name) < ($1.hostOrder, $1.model.name) }
+            rows.sort { (model($0).modifiedAt, model($0).name, $0.host) < (model($1).modifiedAt, model($1).name, $1.host) }
+        case .host: rows.sort { ($0.host, model($0).name) < ($1.host, model($1).name) }
         }
         if descending { rows.reverse() }
-        sorted = rows
-        nameKeys = rows.map { Array($0.model.name.lowercased().utf8) }
-        familyKeys = rows.map { Array($0.model.details.family.lowercased().utf8) }
+        order = rows
+        keys = []
+        keyStarts = [0]
+        keyStarts.reserveCapacity(rows.count + 1)
+        for row in rows {
+            let entry = model(row)
+            keys += entry.name.lowercased().utf8
+            keys.append(0)
+            keys += entry.details.family.lowercased().utf8
+            keyStarts.append(Int32(keys.count))
+        }
         refilter(filter)
     }
 
@@ -55,55 +73,84 @@ public struct ModelIndex: Sendable {
         let query = ModelFilter(text)
         let needle = Array(query.needle.utf8)
         if needle.isEmpty && query.hostPrefixes.isEmpty {
-            visible = ModelRows(rows: sorted, positions: Array(sorted.indices))
+            visible = ModelRows(lists: lists, hostNames: hostNames, order: order, positions: nil)
             return
         }
-        var admitted: [Int: Bool] = [:]
-        var kept: [Int] = []
-        for index in sorted.indices {
-            if !query.hostPrefixes.isEmpty {
-                let order = sorted[index].hostOrder
-                let ok = admitted[order] ?? query.admits(host: sorted[index].host)
-                admitted[order] = ok
-                if !ok { continue }
-            }
-            if needle.isEmpty || Self.contains(nameKeys[index], needle) || Self.contains(familyKeys[index], needle) {
-                kept.append(index)
+        let admitted = hostNames.map { query.admits(host: $0) }
+        var kept: [Int32] = []
+        keys.withUnsafeBufferPointer { keys in
+            for index in order.indices {
+                guard admitted[Int(order[index].host)] else { continue }
+                let start = Int(keyStarts[index])
+                let end = Int(keyStarts[index + 1])
+                if needle.isEmpty || Self.contains(keys, start, end, needle) { kept.append(Int32(index)) }
             }
         }
-        visible = ModelRows(rows: sorted, positions: kept)
+        visible = ModelRows(lists: lists, hostNames: hostNames, order: order, positions: kept)
     }
 
-    /// Whether `needle` occurs in `haystack` (bytes; both already lower-cased).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// Whether `needle` occurs in `haystack[start..<end]` (bytes; both already lower-cased).
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ needle: [UInt8]) -> Bool {
         let count = needle.count
-        guard count <= haystack.count else { return false }
+        guard count <= end - start else { return false }
         let first = needle[0]
-        var start = 0
-        let last = haystack.count - count
-        while start <= last {
-            if haystack[start] == first {
+        var position = start
+        let last = end - count
+        while position <= last {
+            if haystack[position] == first {
                 var offset = 1
-                while offset < count, haystack[start + offset] == needle[offset] { offset += 1 }
+                while offset < count, haystack[position + offset] == needle[offset] { offset += 1 }
                 if offset == count { return true }
             }
-            start += 1
+            position += 1
         }
         return false
     }
 }
 
-/// The Models pane's visible rows: a window onto the sorted rows.
+/// The Models pane's visible rows: a window onto the sorted rows, each made when it is read (a
+/// frame reads the few it draws).
 public struct ModelRows: RandomAccessCollection, Sendable {
-    let rows: [ModelRow]
-    let positions: [Int]
+    /// A row: a host (by order) and a model in its list.
+    struct Position: Sendable {
+        var host: Int32
+        var model: Int32
+    }
+
+    private var lists: [[InstalledModel]] = []
+    private var hostNames: [String] = []
+    private var order: [Position] = []
+    /// Places in `order` that pass the filter; nil: every row.
+    private var positions: [Int32]?
+
+    init() {}
+
+    init(lists: [[InstalledModel]], hostNames: [String], order: [Position], positions: [Int32]?) {
+        self.lists = lists
+        self.hostNames = hostNames
+        self.order = order
+        self.positions = positions
+    }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { positions.count }
-    public subscript(position: Int) -> ModelRow { rows[positions[position]] }
+    public var endIndex: Int { positions?.count ?? order.count }
 
-    /// Where the row for `ref` is, without copying the rows on the way.
+    private func place(_ index: Int) -> Position { order[positions.map { Int($0[index]) } ?? index] }
+
+    public subscript(index: Int) -> ModelRow {
+        let row = place(index)
+        return ModelRow(host: hostNames[Int(row.host)], hostOrder: Int(row.host), model: lists[Int(row.host)][Int(row.model)])
+    }
+
+    /// Where the row for `ref` is, without making the rows on the way.
     public func firstIndex(of ref: ModelRef) -> Int? {
-        positions.firstIndex { rows[$0].model.name == ref.name && rows[$0].host == ref.host }
+        guard let host = hostNames.firstIndex(of: ref.host) else { return nil }
+        let wanted = Int32(host)
+        let list = lists[host]
+        for index in indices {
+            let row = place(index)
+            if row.host == wanted, list[Int(row.model)].name == ref.name { return index }
+        }
+        return nil
     }
 }

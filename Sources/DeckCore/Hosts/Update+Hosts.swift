@@ -58,6 +58,12 @@ func hostReported(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             state.hosts[index].modelsStale = true
             return failed(&state.hosts[index], "models", error, now: state.now)
         }
+    case .modelsUnchanged(let name):
+        guard let index = state.hostIndex(name) else { return [] }
+        state.hosts[index].pendingRequests = max(0, state.hosts[index].pendingRequests - 1)
+        // The list shown is current again (it may have been marked stale while the host was away).
+        state.hosts[index].modelsStale = !state.hosts[index].modelsLoadedOnce
+        return []
     case .runningLoaded(let name, let result, let skipped, let roundTrip):
         guard let index = state.hostIndex(name) else { return [] }
         state.hosts[index].pendingRequests = max(0, state.hosts[index].pendingRequests - 1)

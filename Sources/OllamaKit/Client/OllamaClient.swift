@@ -46,6 +46,16 @@ public final class OllamaClient: Sendable {
         }
     }
 
+    /// A client for another server that shares this client's HTTP client (its event loops and
+    /// connection pool; connections are kept per server anyway): a fleet of 32 servers holds one
+    /// HTTP client, not 32. Shut this client down last: that closes the shared one.
+    public func sibling(configuration: OllamaClientConfiguration) -> OllamaClient {
+        OllamaClient(configuration: configuration, httpClient: http)
+    }
+
+    /// Whether this client created its HTTP client (and closes it on ``shutdown()``).
+    public var ownsTransport: Bool { ownsHTTPClient }
+
     /// Closes the HTTP client this client created (no-op for one passed in).
     public func shutdown() async throws {
         if ownsHTTPClient { try await http.shutdown() }
@@ -81,6 +91,28 @@ public final class OllamaClient: Sendable {
     /// `GET /api/tags`, read entry by entry: the models, and the entries that could not be read.
     public func listModelsListing() async throws -> Listing<InstalledModel> {
         try await unaryDecoded(.GET, "/api/tags", body: Optional<Int>.none, as: LenientModelList<InstalledModel>.self).listing
+    }
+
+    /// `GET /api/tags`, decoded only when the body differs from the one whose fingerprint is
+    /// `previous`: a dashboard that asks every few seconds pays a hash for an unchanged list, not a
+    /// decode (200 models on each of 32 hosts made decoding most of an idle fleet's work). Returns
+    /// nil for the listing when the body is the same; the fingerprint is this process's `Hasher` of
+    /// the body (never stored or sent).
+    public func listModelsListing(unlessFingerprint previous: Int?) async throws -> (listing: Listing<InstalledModel>?, fingerprint: Int) {
+        let buffer = try await unary(.GET, "/api/tags", body: Optional<Int>.none)
+        var hasher = Hasher()
+        hasher.combine(buffer.readableBytes)
+        buffer.withUnsafeReadableBytes { hasher.combine(bytes: $0) }
+        let fingerprint = hasher.finalize()
+        if previous == fingerprint { return (nil, fingerprint) }
+        do {
+            var listing = try OllamaJSON.makeDecoder().decode(LenientModelList<InstalledModel>.self, from: Data(buffer.readableBytesView)).listing
+            listing.entries.shareRepeatedLists()
+            return (listing, fingerprint)
+        } catch {
+            throw OllamaError.malformedResponse(
+                reason: Self.describeDecodingError(error), snippet: String(buffer: buffer).prefixString(80))
+        }
     }
 
     /// `GET /api/ps`: models loaded in memory. Entries that cannot be read are left out;

@@ -119,3 +119,4 @@ struct LenientEntry<Entry: Decodable>: Decodable {
         }
     }
 }
+

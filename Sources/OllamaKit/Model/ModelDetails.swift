@@ -96,7 +96,8 @@ public struct InstalledModel: Sendable, Equatable, Codable, Identifiable {
                 CodingKeys.name, .init(codingPath: c.codingPath, debugDescription: "a model without a name"))
         }
         self.name = display
-        self.model = model ?? display
+        // The same text shares one storage (a fleet holds thousands of these).
+        self.model = model == display ? display : (model ?? display)
         remoteModel = try c.decodeIfPresent(String.self, forKey: .remoteModel)
         remoteHost = try c.decodeIfPresent(String.self, forKey: .remoteHost)
         modifiedAt = try c.decodeIfPresent(Date.self, forKey: .modifiedAt) ?? Date(timeIntervalSince1970: 0)
@@ -104,6 +105,24 @@ public struct InstalledModel: Sendable, Equatable, Codable, Identifiable {
         digest = try c.decodeIfPresent(String.self, forKey: .digest) ?? ""
         details = try c.decodeIfPresent(ModelDetails.self, forKey: .details) ?? ModelDetails(format: "")
         capabilities = try c.decodeIfPresent([String].self, forKey: .capabilities) ?? []
+    }
+}
+
+extension [InstalledModel] {
+    /// The same `families` and `capabilities` lists share one storage across the entries (most
+    /// models of a server have one of a handful): a list of thousands of models takes less memory.
+    public mutating func shareRepeatedLists() {
+        var seen: [[String]: [String]] = [:]
+        func shared(_ list: [String]) -> [String] {
+            if list.isEmpty { return list }
+            if let known = seen[list] { return known }
+            seen[list] = list
+            return list
+        }
+        for index in indices {
+            self[index].capabilities = shared(self[index].capabilities)
+            self[index].details.families = shared(self[index].details.families)
+        }
     }
 }
 
@@ -152,7 +171,8 @@ public struct RunningModel: Sendable, Equatable, Codable, Identifiable {
                 CodingKeys.name, .init(codingPath: c.codingPath, debugDescription: "a model without a name"))
         }
         self.name = display
-        self.model = model ?? display
+        // The same text shares one storage (a fleet holds thousands of these).
+        self.model = model == display ? display : (model ?? display)
         size = try c.decodeIfPresent(Int64.self, forKey: .size) ?? 0
         digest = try c.decodeIfPresent(String.self, forKey: .digest) ?? ""
         details = try c.decodeIfPresent(ModelDetails.self, forKey: .details) ?? ModelDetails(format: "")
