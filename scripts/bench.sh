@@ -18,6 +18,13 @@ swift build -c release --package-path Benchmarks --product deck-profile >&2
 
 Benchmarks/.build/release/deck-profile targets | grep '^{' >> "$results"
 python3 scripts/process_bench.py .build/release | grep '^{' >> "$results"
+# The fleet's whole-process targets read the screen through a terminal emulator (pyte, from PyPI,
+# in a virtual environment of the benchmarks' own).
+if [ ! -x .venv-bench/bin/python ]; then
+  python3 -m venv .venv-bench >&2
+  .venv-bench/bin/pip install --quiet pyte >&2
+fi
+.venv-bench/bin/python scripts/fleet_bench.py .build/release | grep '^{' >> "$results"
 
 if [ "${1:-}" = "--detailed" ]; then
   (cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --format text)
@@ -28,7 +35,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 python3 - "$results" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-rows.sort(key=lambda r: r["target"][:2])
+rows.sort(key=lambda r: (r["target"][0] == "F", r["target"][:3]))
 width = max(len(r["target"]) for r in rows)
 print(f"{'target':<{width}}  {'status':<6}  figure")
 for r in rows:

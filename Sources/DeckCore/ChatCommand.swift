@@ -6,7 +6,8 @@ public enum ChatCommand: Sendable, Equatable {
     case setParameter(String, JSONValue)
     case setThink(Bool)
     case image(path: String)
-    case model(String)
+    /// `/model NAME` or, with several hosts, `/model NAME@HOST`.
+    case model(String, host: String?)
     case clear
     case save
     /// `/export PATH` (refuses to replace a file) or `/export! PATH` (replaces it).
@@ -14,7 +15,7 @@ public enum ChatCommand: Sendable, Equatable {
     case help
 
     public static let helpText = """
-        /set system TEXT · /set parameter NAME VALUE · /set think on|off · /image PATH · /model NAME · \
+        /set system TEXT · /set parameter NAME VALUE · /set think on|off · /image PATH · /model NAME[@HOST] · \
         /clear · /export PATH (/export! replaces) · /help
         """
 
@@ -78,9 +79,16 @@ public enum ChatCommand: Sendable, Equatable {
             let path = rest(1)
             return path.isEmpty ? .failure(ChatInputError("usage: /image PATH")) : .success(.image(path: path))
         case "/model":
-            let name = rest(1)
+            let given = rest(1)
+            // NAME@HOST picks the host too (with several); the host is checked against the fleet later.
+            var name = given
+            var host: String?
+            if let at = given.lastIndex(of: "@"), at != given.startIndex, given.index(after: at) != given.endIndex {
+                name = String(given[..<at])
+                host = String(given[given.index(after: at)...])
+            }
             if let problem = ModelNameCheck.problem(with: name) { return .failure(ChatInputError("/model: \(problem)")) }
-            return .success(.model(name))
+            return .success(.model(name, host: host))
         case "/clear": return .success(.clear)
         case "/save": return .success(.save)
         case "/export", "/export!":

@@ -124,15 +124,22 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
         }
     case .image(let path):
         return [.readImage(pane: state.chat.id, path: path)]
-    case .model(let name):
-        let resolved = paneModels(state, index).first { $0.name == name || $0.name == name + ":latest" }?.name
+    case .model(let name, let named):
+        if let named, state.hostIndex(named) == nil {
+            let known = state.hosts.map(\.name).joined(separator: ", ")
+            addNotice(&state, index: index, "no host named '\(named)' (hosts: \(known))")
+            return []
+        }
+        let host = named ?? paneHost(state, index)
+        let resolved = state.host(named: host)?.models.first { $0.name == name || $0.name == name + ":latest" }?.name
         guard let model = resolved else {
-            let on = state.isFleet ? " on \(paneHost(state, index))" : ""
+            let on = state.isFleet ? " on \(host)" : ""
             addNotice(&state, index: index, "no installed model '\(name)'\(on) — p pulls one")
             return []
         }
         state.chat.model = model
-        addNotice(&state, index: index, "— now chatting with \(model) —")
+        state.chat.host = host
+        addNotice(&state, index: index, "— now chatting with \(state.isFleet ? "\(model)@\(host)" : model) —")
     case .clear:
         return clearChat(&state, index: index)
     case .save:

@@ -251,6 +251,25 @@ struct FleetTests {
         #expect(hosts.sorted() == ["gpu", "ws"])
     }
 
+    @Test("/model NAME@HOST moves a pane to another host; an unknown host is named, nothing changes")
+    func modelAtHost() {
+        var state = fleetState()
+        select(&state, "llama3.2:latest", on: "ws")
+        press(&state, .enter)
+        for character in "/model mistral:7b@lab" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.chat.model == "mistral:7b")
+        #expect(state.chat.host == "lab")
+        #expect(state.chat.entries.last?.content == "— now chatting with mistral:7b@lab —")
+        for character in "/model llama3.2@nowhere" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.chat.host == "lab")
+        #expect(state.chat.entries.last?.content == "no host named 'nowhere' (hosts: ws, gpu, lab)")
+        for character in "/model mistral:7b@gpu" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.chat.entries.last?.content == "no installed model 'mistral:7b' on gpu — p pulls one")
+    }
+
     @Test("a saved chat remembers its host; one whose host is gone moves to a host that has the model, and says so")
     func savedChatsKeepHosts() {
         var state = fleetState()

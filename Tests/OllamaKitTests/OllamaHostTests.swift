@@ -25,6 +25,9 @@ struct OllamaHostTests {
             ("'example.com'", "http://example.com:11434"),
             ("http://host:8080/base/", "http://host:8080/base/"),
             ("other://host", "other://host:11434"),
+            // Credentials in the URL are dropped (never sent, never shown).
+            ("http://user:s3cret@gpu:8080/x", "http://gpu:8080/x"),
+            ("user@gpu", "http://gpu:11434"),
         ] as [(String?, String)])
     func table(value: String?, expected: String) {
         #expect(OllamaHost.resolve(value).description == expected)

@@ -92,6 +92,9 @@ public struct OllamaHost: Sendable, Equatable, CustomStringConvertible {
             rest = String(rest[rest.startIndex..<slash])
         }
         if basePath == "/" { basePath = "" }
+        // Credentials in the URL (`user:secret@host`) are dropped, as Ollama's own client does: they
+        // are never sent, and never shown where the host is.
+        if let at = rest.lastIndex(of: "@") { rest = String(rest[rest.index(after: at)...]) }
 
         var host = rest
         var port = defaultPort
