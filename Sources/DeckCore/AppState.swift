@@ -206,18 +206,8 @@ public struct AppState: Sendable, Equatable {
     public var focus: Pane = .models
     public var overlay: Overlay?
 
-    // Models pane
-    public var sort: ModelSort = .modified { didSet { rebuildModelIndex() } }
-    public var sortDescending = true { didSet { rebuildModelIndex() } }
-    /// The filter: each edit filters the rows again (the index keeps them sorted).
-    public var filter = TextInput() { didSet { if filter.text != oldValue.text { modelIndex.refilter(filter.text) } } }
-    /// Every host's rows, sorted and filtered (see ``visibleModels``).
-    public private(set) var modelIndex = ModelIndex()
-    public var isEditingFilter = false
-    public var selectedModel: ModelRef?
-    public var modelsScroll = 0
-    /// Models marked with Space for a bulk delete.
-    public var marked: Set<ModelRef> = []
+    /// The Models pane: its order, filter, selection and marks, and the rows they give.
+    public var modelsPane = ModelsPane()
 
     // Running pane
     public var selectedRunning: ModelRef?
@@ -277,13 +267,12 @@ public struct AppState: Sendable, Equatable {
 
     public static func == (lhs: AppState, rhs: AppState) -> Bool {
         lhs.hosts == rhs.hosts && lhs.defaultHost == rhs.defaultHost && lhs.focus == rhs.focus && lhs.overlay == rhs.overlay
-            && lhs.sort == rhs.sort && lhs.sortDescending == rhs.sortDescending
-            && lhs.filter == rhs.filter && lhs.selectedModel == rhs.selectedModel
+            && lhs.modelsPane == rhs.modelsPane
             && lhs.pulls == rhs.pulls && lhs.chats == rhs.chats && lhs.activeChat == rhs.activeChat && lhs.compareMode == rhs.compareMode && lhs.width == rhs.width && lhs.height == rhs.height
             && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
-            && lhs.isEditingFilter == rhs.isEditingFilter && lhs.selectedRunning == rhs.selectedRunning
+            && lhs.selectedRunning == rhs.selectedRunning
             && lhs.selectedPull == rhs.selectedPull && lhs.selectedHost == rhs.selectedHost
-            && lhs.marked == rhs.marked
+
     }
 
     /// More than one server: host columns, the Hosts pane and `model@host` titles show.
@@ -298,24 +287,9 @@ public struct AppState: Sendable, Equatable {
     /// The one server of a single-host dashboard (the first of a fleet).
     public var primary: HostState { hosts[0] }
 
-    /// The models shown: every host's, filtered by the filter text (``ModelFilter``), in the sort
-    /// order. Kept by ``modelIndex``: reading it costs nothing.
-    public var visibleModels: ModelRows { modelIndex.visible }
-
-    /// A host's models changed: the rows are sorted again.
-    mutating func rebuildModelIndex() {
-        modelIndex.rebuild(hosts: hosts, sort: sort, descending: sortDescending, filter: filter.text)
-    }
-
     /// Every host's loaded models, host by host.
     public var runningRows: [RunningRow] {
         hosts.flatMap { host in host.running.map { RunningRow(host: host.name, model: $0) } }
-    }
-
-    /// Index of the selected model in ``visibleModels``.
-    public var selectedModelIndex: Int? {
-        guard let selectedModel else { return nil }
-        return visibleModels.firstIndex(of: selectedModel)
     }
 
     /// The installed model a row names.

@@ -34,7 +34,7 @@ public func keyContexts(_ state: AppState) -> [KeyContext] {
 /// pane, which name the key that works there once the overlay closes.
 public func paneKeyContexts(_ state: AppState) -> [KeyContext] {
     switch state.focus {
-    case .models where state.isEditingFilter: return [.filterInput, .textInput]
+    case .models where state.modelsPane.isEditingFilter: return [.filterInput, .textInput]
     case .chat: return [.pane(.chat), .textInput, .global]
     default: return [.pane(state.focus), .global]
     }
@@ -49,7 +49,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     guard let action = Keymap.action(for: key, in: keyContexts(state)) else { return [] }
     if action == .forceQuit { return quitNow(&state) }
     if let overlay = state.overlay { return performOverlay(&state, overlay, action, key) }
-    if state.focus == .models, state.isEditingFilter { return performFilter(&state, action, key) }
+    if state.focus == .models, state.modelsPane.isEditingFilter { return performFilter(&state, action, key) }
     if action == .type || action == .edit {
         if state.focus == .chat { _ = state.chat.input.handle(key) }
         return []
@@ -105,7 +105,7 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
             setNotice(&state, "nothing deleted")
             return []
         }
-        state.marked.removeAll()
+        state.modelsPane.marked.removeAll()
         return candidates.map { .modelOperation(.delete($0.name), host: $0.host) }
     case .confirmReplace(let operation, let host, _):
         state.overlay = nil
@@ -132,18 +132,18 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
 func performFilter(_ state: inout AppState, _ action: Action, _ key: Key) -> [Effect] {
     switch action {
     case .submit:
-        state.isEditingFilter = false
+        state.modelsPane.isEditingFilter = false
     case .cancel:
-        state.isEditingFilter = false
-        state.filter.clear()
+        state.modelsPane.isEditingFilter = false
+        state.modelsPane.filter.clear()
     case .moveUp, .moveDown, .pageUp, .pageDown:
-        state.isEditingFilter = false
+        state.modelsPane.isEditingFilter = false
         move(&state, action)
         return []
     default:
-        _ = state.filter.handle(key)
+        _ = state.modelsPane.filter.handle(key)
     }
-    state.modelsScroll = 0
+    state.modelsPane.scroll = 0
     keepModelSelection(&state)
     return []
 }
@@ -192,18 +192,18 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
         move(&state, action)
     case .filter:
-        state.isEditingFilter = true
+        state.modelsPane.isEditingFilter = true
     case .clearFilter:
-        state.filter.clear()
-        state.marked.removeAll()
+        state.modelsPane.filter.clear()
+        state.modelsPane.marked.removeAll()
         keepModelSelection(&state)
     case .cycleSort:
-        state.sort = state.sort.next(fleet: state.isFleet)
-        state.sortDescending = state.sort.defaultDescending
+        state.modelsPane.sort = state.modelsPane.sort.next(fleet: state.isFleet)
+        state.modelsPane.sortDescending = state.modelsPane.sort.defaultDescending
     case .reverseSort:
-        state.sortDescending.toggle()
+        state.modelsPane.sortDescending.toggle()
     case .chatWithModel:
-        guard let ref = state.selectedModel, let model = state.installedModel(ref) else {
+        guard let ref = state.modelsPane.selected, let model = state.installedModel(ref) else {
             return []
         }
         let name = ref.name
@@ -222,7 +222,7 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .filterHost:
         // Enter on a host: the Models pane narrowed to it.
         guard let host = state.selectedHost ?? state.hosts.first?.name else { return [] }
-        state.filter = TextInput("@\(host)")
+        state.modelsPane.filter = TextInput("@\(host)")
         state.focus = .models
         keepModelSelection(&state)
     case .send: return sendChat(&state)
@@ -253,11 +253,11 @@ func move(_ state: inout AppState, _ action: Action) {
     let page = max(1, state.height / 3)
     switch state.focus {
     case .models:
-        let visible = state.visibleModels
+        let visible = state.modelsPane.visible
         guard !visible.isEmpty else { return }
-        let current = state.selectedModel.flatMap { visible.firstIndex(of: $0) } ?? 0
+        let current = state.modelsPane.selected.flatMap { visible.firstIndex(of: $0) } ?? 0
         let target = moved(current, action, count: visible.count, page: page)
-        state.selectedModel = visible[target].ref
+        state.modelsPane.selected = visible[target].ref
     case .running:
         let rows = state.runningRows
         guard !rows.isEmpty else { return }

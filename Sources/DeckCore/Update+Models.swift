@@ -10,7 +10,7 @@ import TermUI
 func targetModel(_ state: AppState) -> ModelRef? {
     switch state.focus {
     case .running: return state.selectedRunning
-    default: return state.selectedModel
+    default: return state.modelsPane.selected
     }
 }
 
@@ -23,10 +23,10 @@ func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     let host = target.host
     switch action {
     case .mark:
-        if state.marked.contains(target) { state.marked.remove(target) } else { state.marked.insert(target) }
+        if state.modelsPane.marked.contains(target) { state.modelsPane.marked.remove(target) } else { state.modelsPane.marked.insert(target) }
         move(&state, .moveDown)
     case .delete:
-        let refs = state.marked.isEmpty ? [target] : state.visibleModels.map(\.ref).filter(state.marked.contains)
+        let refs = state.modelsPane.marked.isEmpty ? [target] : state.modelsPane.visible.map(\.ref).filter(state.modelsPane.marked.contains)
         let candidates = refs.map { ref in
             DeleteCandidate(
                 name: ref.name, host: ref.host, size: state.installedModel(ref)?.size ?? 0,

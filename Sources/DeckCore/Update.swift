@@ -126,13 +126,13 @@ func setNotice(_ state: inout AppState, _ text: String) {
 /// Keeps the selection on the same model across refreshes, filtering and sorting; falls back to
 /// the nearest row when it disappeared.
 func keepModelSelection(_ state: inout AppState, nearRow previousRow: Int? = nil) {
-    let visible = state.visibleModels
-    if let selected = state.selectedModel, visible.firstIndex(of: selected) != nil { return }
+    let visible = state.modelsPane.visible
+    if let selected = state.modelsPane.selected, visible.firstIndex(of: selected) != nil { return }
     guard !visible.isEmpty else {
-        state.selectedModel = nil
+        state.modelsPane.selected = nil
         return
     }
-    state.selectedModel = visible[min(previousRow ?? 0, visible.count - 1)].ref
+    state.modelsPane.selected = visible[min(previousRow ?? 0, visible.count - 1)].ref
 }
 
 func cancelAll(_ state: inout AppState) -> [Effect] {

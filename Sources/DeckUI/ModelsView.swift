@@ -24,11 +24,11 @@ enum ModelsView {
     }
 
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) -> DashboardView.Cursor? {
-        let visible = state.visibleModels
+        let visible = state.modelsPane.visible
         let fleet = state.isFleet
         // The totals come with the index (summing 40,000 models per frame showed in a keystroke).
-        let total = state.modelIndex.totalSize
-        let count = state.modelIndex.totalCount
+        let total = state.modelsPane.index.totalSize
+        let count = state.modelsPane.index.totalCount
         var stale = false
         var loadedOnce = false
         for host in state.hosts {
@@ -39,20 +39,20 @@ enum ModelsView {
         var title = "1 Models (\(count) · \(Format.bytes(total)))"
         if visible.count != count { title = "1 Models (\(visible.count) of \(count) · \(Format.bytes(total)))" }
         if stale { title += " stale" }
-        if !state.marked.isEmpty { title += " · \(state.marked.count) marked" }
-        let arrow = state.sortDescending ? "↓" : "↑"
-        let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: "sort: \(state.sort.rawValue) \(arrow)")
+        if !state.modelsPane.marked.isEmpty { title += " · \(state.modelsPane.marked.count) marked" }
+        let arrow = state.modelsPane.sortDescending ? "↓" : "↑"
+        let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: "sort: \(state.modelsPane.sort.rawValue) \(arrow)")
         guard !inner.isEmpty else { return nil }
         var tableRect = inner
         var cursor: DashboardView.Cursor?
-        if state.isEditingFilter || !state.filter.isEmpty {
+        if state.modelsPane.isEditingFilter || !state.modelsPane.filter.isEmpty {
             let (filterRow, rest) = inner.splitTop(1)
             tableRect = rest
             let label = "/"
             let x = buffer.put(label, x: filterRow.x, y: filterRow.y, style: Style(.accent, [.bold]))
-            let field = state.filter.visible(width: filterRow.maxX - x)
+            let field = state.modelsPane.filter.visible(width: filterRow.maxX - x)
             buffer.put(field.text, x: x, y: filterRow.y, style: Style(.accent))
-            if state.isEditingFilter { cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: filterRow.y) }
+            if state.modelsPane.isEditingFilter { cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: filterRow.y) }
         }
         if !loadedOnce {
             let reachable = state.hosts.contains { $0.connection.isOnline || $0.connection == .connecting }
@@ -64,14 +64,14 @@ enum ModelsView {
             buffer.put(emptyMessage(state, count: count), x: tableRect.x + 1, y: tableRect.y + 1, style: Style(.dim), maxX: tableRect.maxX)
             return cursor
         }
-        let selected = state.selectedModel.flatMap { visible.firstIndex(of: $0) }  // the index filtered and sorted the rows already
+        let selected = state.modelsPane.selected.flatMap { visible.firstIndex(of: $0) }  // the index filtered and sorted the rows already
         // Rows are built only for what fits: with 5,000 models, formatting every one was most of a frame.
         let window = CellBuffer.tableWindow(rowCount: visible.count, height: tableRect.height, selected: selected, scroll: 0)
         let staleHosts = Set(state.hosts.filter(\.modelsStale).map(\.name))
         let rows = visible[window].map { row in
             let model = row.model
             var cells = [
-                (state.marked.contains(row.ref) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel,
+                (state.modelsPane.marked.contains(row.ref) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel,
                 Format.bytes(model.size), model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
             ]
             if fleet { cells.insert(row.host, at: 1) }
@@ -89,11 +89,11 @@ enum ModelsView {
             let pull = Keymap.label(for: .pull, in: paneKeyContexts(state)) ?? "^P"
             return "No models installed — press \(pull) to pull one"
         }
-        let filter = ModelFilter(state.filter.text)
+        let filter = ModelFilter(state.modelsPane.filter.text)
         if !filter.hostPrefixes.isEmpty, !state.hosts.contains(where: { filter.admits(host: $0.name) }) {
             return "No host's name starts with \(filter.hostPrefixes.map { "@" + $0 }.joined(separator: " or ")) (hosts: \(state.hosts.map(\.name).joined(separator: ", ")))"
         }
-        return "No model matches \"\(state.filter.text)\""
+        return "No model matches \"\(state.modelsPane.filter.text)\""
     }
 }
 

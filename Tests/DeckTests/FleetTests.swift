@@ -26,8 +26,8 @@ func fleetState(loaded: Bool = true) -> AppState {
 /// Moves the Models selection to a row.
 func select(_ state: inout AppState, _ name: String, on host: String) {
     state.focus = .models
-    state.selectedModel = ModelRef(host: host, name: name)
-    #expect(state.selectedModelIndex != nil, "no row \(name)@\(host)")
+    state.modelsPane.selected = ModelRef(host: host, name: name)
+    #expect(state.modelsPane.selectedIndex != nil, "no row \(name)@\(host)")
 }
 
 @Suite("Fleet: per-host state, routing, @host filtering")
@@ -45,7 +45,7 @@ struct FleetTests {
         _ = update(&state, .modelsLoaded(host: "gpu", .success(sampleModels())))
         #expect(state.host(named: "gpu")?.models.count == 4)
         #expect(state.host(named: "ws")?.models.isEmpty == true)
-        #expect(state.visibleModels.allSatisfy { $0.host == "gpu" })
+        #expect(state.modelsPane.visible.allSatisfy { $0.host == "gpu" })
         // An answer from a host nobody named is dropped, not put anywhere.
         _ = update(&state, .modelsLoaded(host: "ghost", .success(sampleModels())))
         #expect(state.hosts.map(\.models.count) == [0, 4, 0])
@@ -164,21 +164,21 @@ struct FleetTests {
     @Test("@name narrows the list to hosts whose name starts with it; words still match models")
     func hostFilter() {
         var state = fleetState()
-        #expect(state.visibleModels.count == 7)
+        #expect(state.modelsPane.visible.count == 7)
         press(&state, .character("/"))
         for character in "@gp" { press(&state, .character(character)) }
-        #expect(Set(state.visibleModels.map(\.host)) == ["gpu"])
+        #expect(Set(state.modelsPane.visible.map(\.host)) == ["gpu"])
         for character in " llama" { press(&state, .character(character)) }
-        #expect(state.visibleModels.map(\.ref) == [ModelRef(host: "gpu", name: "llama3.2:latest")])
+        #expect(state.modelsPane.visible.map(\.ref) == [ModelRef(host: "gpu", name: "llama3.2:latest")])
         press(&state, .control("u"))
         for character in "@lab @ws mistral" { press(&state, .character(character)) }
-        #expect(Set(state.visibleModels.map(\.host)) == ["lab", "ws"])
+        #expect(Set(state.modelsPane.visible.map(\.host)) == ["lab", "ws"])
         #expect(ModelFilter("@nowhere").admits(host: "ws") == false)
         // Enter on a host in the Hosts pane shows its models.
         press(&state, .enter, .character("5"), .down, .down, .enter)
         #expect(state.focus == .models)
-        #expect(state.filter.text == "@lab")
-        #expect(state.visibleModels.map(\.host) == ["lab"])
+        #expect(state.modelsPane.filter.text == "@lab")
+        #expect(state.modelsPane.visible.map(\.host) == ["lab"])
     }
 
     @Test("sort by host exists with several hosts only")
@@ -187,14 +187,14 @@ struct FleetTests {
         var seen: [ModelSort] = []
         for _ in 0..<4 {
             press(&state, .character("s"))
-            seen.append(state.sort)
+            seen.append(state.modelsPane.sort)
         }
         #expect(seen == [.name, .size, .host, .modified])
         press(&state, .character("s"), .character("s"), .character("s"))
-        #expect(state.visibleModels.map(\.host) == ["ws", "ws", "ws", "ws", "gpu", "gpu", "lab"])
+        #expect(state.modelsPane.visible.map(\.host) == ["ws", "ws", "ws", "ws", "gpu", "gpu", "lab"])
         var single = loadedState()
         for _ in 0..<3 { press(&single, .character("s")) }
-        #expect(single.sort == .modified)
+        #expect(single.modelsPane.sort == .modified)
     }
 
     @Test("details say where else the model is, and whether the digest matches")
@@ -326,12 +326,12 @@ struct FleetTests {
         var state = fleetState()
         _ = update(&state, .versionLoaded(host: "gpu", .failure(.connection(host: "gpu", reason: "connection refused"))))
         #expect(state.host(named: "gpu")?.modelsStale == true)
-        let rows = state.visibleModels.map(\.ref)
+        let rows = state.modelsPane.visible.map(\.ref)
         state.hosts[1].pendingRequests = 1
         _ = update(&state, .modelsUnchanged(host: "gpu"))
         #expect(state.host(named: "gpu")?.modelsStale == false)
         #expect(state.host(named: "gpu")?.pendingRequests == 0)
-        #expect(state.visibleModels.map(\.ref) == rows)
+        #expect(state.modelsPane.visible.map(\.ref) == rows)
     }
 
     @Test("loads and evictions are marked on the host's samples")

@@ -27,11 +27,11 @@ struct ModelOperationUpdateTests {
         var state = loadedState()
         press(&state, .character(" "))  // marks qwen3 and moves down
         press(&state, .down, .character(" "))  // marks nomic (modified order: qwen3, llama, nomic, mistral)
-        #expect(state.marked == [ModelRef(host: testHost, name: "qwen3:8b"), ModelRef(host: testHost, name: "nomic-embed-text:latest")])
+        #expect(state.modelsPane.marked == [ModelRef(host: testHost, name: "qwen3:8b"), ModelRef(host: testHost, name: "nomic-embed-text:latest")])
         press(&state, .character("D"))
         let effects = press(&state, .character("y"))
         #expect(effects == [.modelOperation(.delete("qwen3:8b"), host: testHost), .modelOperation(.delete("nomic-embed-text:latest"), host: testHost)])
-        #expect(state.marked.isEmpty)
+        #expect(state.modelsPane.marked.isEmpty)
     }
 
     @Test("rename checks the new name and sends a rename (copy, then delete)")

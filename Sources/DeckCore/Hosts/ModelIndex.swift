@@ -30,10 +30,15 @@ public struct ModelIndex: Sendable {
 
     public init() {}
 
-    /// Sorts every host's models (after a list changed, or the order did), then filters.
+    /// Takes every host's list (after one changed) and sorts and filters the rows again.
     mutating func rebuild(hosts: [HostState], sort: ModelSort, descending: Bool, filter: String) {
         lists = hosts.map(\.models)
         hostNames = hosts.map(\.name)
+        reorder(sort: sort, descending: descending, filter: filter)
+    }
+
+    /// Sorts the rows (the order changed, or the lists did), then filters.
+    mutating func reorder(sort: ModelSort, descending: Bool, filter: String) {
         var rows: [ModelRows.Position] = []
         var size: Int64 = 0
         for (host, list) in lists.enumerated() {

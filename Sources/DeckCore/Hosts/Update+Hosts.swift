@@ -42,15 +42,15 @@ func hostReported(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.hosts[index].pendingRequests = max(0, state.hosts[index].pendingRequests - 1)
         switch result {
         case .success(let models):
-            let previousRow = state.selectedModelIndex
+            let previousRow = state.modelsPane.selectedIndex
             let changed = state.hosts[index].models != models
             state.hosts[index].models = models
-            if changed { state.rebuildModelIndex() }
+            if changed { state.modelsPane.hostsChanged(state.hosts) }
             state.hosts[index].modelsLoadedOnce = true
             state.hosts[index].modelsStale = false
             state.hosts[index].serverProblems["models"] = skippedProblem("/api/tags", skipped)
             let names = Set(models.map(\.name))
-            state.marked = state.marked.filter { $0.host != name || names.contains($0.name) }
+            state.modelsPane.marked = state.modelsPane.marked.filter { $0.host != name || names.contains($0.name) }
             keepModelSelection(&state, nearRow: previousRow)
             rehomeChats(&state)
             return []
@@ -190,7 +190,7 @@ func refreshHosts(_ state: inout AppState) -> [Effect] {
 /// Hosts), else the default host.
 func focusedHost(_ state: AppState) -> String {
     switch state.focus {
-    case .models: return state.selectedModel?.host ?? state.defaultHost
+    case .models: return state.modelsPane.selected?.host ?? state.defaultHost
     case .running: return state.selectedRunning?.host ?? state.defaultHost
     case .hosts: return state.selectedHost ?? state.defaultHost
     case .chat: return state.chat.host ?? state.defaultHost
