@@ -38,19 +38,11 @@ struct DashboardCommand: AsyncParsableCommand {
             ($XDG_CONFIG_HOME/ollama-deck/config.yaml), each with its own API key and headers.
             """)
 
-    @Option(name: .customLong("host"), help: ArgumentHelp(
-        "A server: URL or NAME=URL, or a name from the config file (repeatable; overrides OLLAMA_HOST).",
-        valueName: "[NAME=]URL"))
-    var hosts: [String] = []
-
-    @Option(help: "The config file (default: $XDG_CONFIG_HOME/ollama-deck/config.yaml).")
-    var config: String?
+    /// `--host` (repeatable), `--config` and `-H`, as the headless commands take them.
+    @OptionGroup var server: ServerOptions
 
     @Flag(help: "Start the built-in simulated server and connect to it.")
     var demo = false
-
-    @Option(name: [.customShort("H"), .customLong("header")], help: "Extra request header 'Name: value' (repeatable).")
-    var headers: [String] = []
 
     @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
     var noColor = false
@@ -68,10 +60,7 @@ struct DashboardCommand: AsyncParsableCommand {
     var chatStore: String?
 
     func validate() throws {
-        for header in headers where OllamaClientConfiguration.HeaderField(parsing: header) == nil {
-            throw ValidationError("header '\(header)' is not of the form 'Name: value'")
-        }
-        if demo, !hosts.isEmpty { throw ValidationError("--demo and --host cannot be used together") }
+        if demo, !server.hosts.isEmpty { throw ValidationError("--demo and --host cannot be used together") }
         if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
         if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be a positive number of seconds") }
         if !stallSeconds.isFinite { throw ValidationError("--stall-seconds must be a number of seconds") }
@@ -80,20 +69,14 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         var options = DashboardOptions()
         if !demo {
-            let fleet: Fleet
-            do {
-                fleet = try Fleet.resolve(hosts: hosts, configPath: config, environment: ProcessInfo.processInfo.environment)
-            } catch let error as ConfigError {
-                // Never half a config: the dashboard does not start.
-                printError(error.description)
-                throw ExitCode.failure
-            }
+            // A bad config file or --host ends here, with its message: never half a config.
+            let fleet = try server.fleet()
             options.hosts = fleet.hosts.map { DashboardHost(name: $0.name, configuration: fleet.configuration(for: $0)) }
             options.defaultHost = fleet.defaultHost
             options.warnings = fleet.warnings
         }
         options.demo = demo
-        options.headers = headers.compactMap(OllamaClientConfiguration.HeaderField.init(parsing:))
+        options.headers = server.extraHeaders
         options.noColor = noColor
         options.logFile = logFile
         options.storePath = chatStore

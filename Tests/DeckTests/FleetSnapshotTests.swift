@@ -11,12 +11,7 @@ func fleetBusyState(width: Int, height: Int) -> AppState {
     var state = fleetState()
     state.width = width
     state.height = height
-    let running = [
-        RunningModel(name: "qwen3:8b", size: 6_654_289_920, digest: "", expiresAt: epoch.addingTimeInterval(299),
-                     sizeVRAM: 3_194_059_162, contextLength: 4096),
-        RunningModel(name: "llama3.2:latest", size: 2_900_000_000, digest: "", expiresAt: epoch.addingTimeInterval(1e10),
-                     sizeVRAM: 2_900_000_000, contextLength: 8192),
-    ]
+    let running = sampleRunning()
     select(&state, "llama3.2:latest", on: "ws")
     press(&state, .enter)
     for character in "天空为什么是蓝色的？" { press(&state, .character(character)) }

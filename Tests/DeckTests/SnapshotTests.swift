@@ -5,18 +5,22 @@ import OllamaKit
 import TermUI
 import Testing
 
-/// A dashboard in a busy, deterministic state: models, a running model, a pull, a Chinese chat.
-func busyState(width: Int, height: Int) -> AppState {
-    var state = loadedState()
-    state.width = width
-    state.height = height
-    let running = [
+/// Two loaded models: one split between GPU and CPU, one held forever.
+func sampleRunning() -> [RunningModel] {
+    [
         RunningModel(name: "qwen3:8b", size: 6_654_289_920, digest: "", expiresAt: epoch.addingTimeInterval(299),
                      sizeVRAM: 3_194_059_162, contextLength: 4096),
         RunningModel(name: "llama3.2:latest", size: 2_900_000_000, digest: "", expiresAt: epoch.addingTimeInterval(1e10),
                      sizeVRAM: 2_900_000_000, contextLength: 8192),
     ]
-    _ = update(&state, .runningLoaded(host: testHost, .success(running)))
+}
+
+/// A dashboard in a busy, deterministic state: models, a running model, a pull, a Chinese chat.
+func busyState(width: Int, height: Int) -> AppState {
+    var state = loadedState()
+    state.width = width
+    state.height = height
+    _ = update(&state, .runningLoaded(host: testHost, .success(sampleRunning())))
     press(&state, .character("p"))
     for character in "phi4-mini" { press(&state, .character(character)) }
     press(&state, .enter)
