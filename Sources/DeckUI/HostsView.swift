@@ -23,10 +23,15 @@ enum HostsView {
 
     static func columns(_ state: AppState) -> [Column] {
         var widest = 4
-        for host in state.hosts { widest = max(widest, DisplayWidth.width(of: host.name)) }
+        var widestURL = 3
+        for host in state.hosts {
+            widest = max(widest, DisplayWidth.width(of: host.name))
+            widestURL = max(widestURL, DisplayWidth.width(of: shortURL(host.url)))
+        }
         return [
             Column(title: "HOST", width: min(14, widest), alignRight: false, drop: 0),
             Column(title: "STATE", width: 10, alignRight: false, drop: 0),
+            Column(title: "URL", width: min(28, widestURL), alignRight: false, drop: 5),
             Column(title: "VERSION", width: 8, alignRight: false, drop: 4),
             Column(title: "MODELS", width: 6, alignRight: true, drop: 0),
             Column(title: "DISK", width: 7, alignRight: true, drop: 3),
@@ -43,14 +48,14 @@ enum HostsView {
     static func draw(_ buffer: inout CellBuffer, _ rect: Rect, _ state: AppState, focused: Bool) {
         let inner = buffer.drawBox(rect, title: title(state), focused: focused)
         guard inner.height >= 1, inner.width >= 10 else { return }
-        // Drop columns until the fixed ones leave room for two sparklines of 8 cells (or none fit).
+        // Drop columns until the fixed ones leave room for two sparklines of 6 cells (or none fit).
         var shown = columns(state)
         func fixedWidth() -> Int { shown.reduce(0) { $0 + $1.width + 1 } }
-        while fixedWidth() + 18 > inner.width, let worst = shown.indices.max(by: { shown[$0].drop < shown[$1].drop }), shown[worst].drop > 0 {
+        while fixedWidth() + 14 > inner.width, let worst = shown.indices.max(by: { shown[$0].drop < shown[$1].drop }), shown[worst].drop > 0 {
             shown.remove(at: worst)
         }
         let sparkRoom = inner.width - fixedWidth()
-        let sparkWidth = sparkRoom >= 18 ? (sparkRoom - 2) / 2 : 0
+        let sparkWidth = sparkRoom >= 14 ? (sparkRoom - 2) / 2 : 0
         var x = inner.x
         for column in shown {
             let text = column.alignRight ? DisplayWidth.pad(column.title, toWidth: column.width, alignRight: true) : column.title
@@ -122,6 +127,7 @@ enum HostsView {
             switch column.title {
             case "HOST": text = host.name; style = selected ? base : Style(.normal, [.bold])
             case "STATE": text = label; style = selected ? base : Style(role, [.bold])
+            case "URL": text = shortURL(host.url); style = selected ? base : Style(.dim)
             case "VERSION":
                 if case .online(let version) = host.connection { text = version } else { text = "—" }
             case "MODELS": text = host.modelsLoadedOnce ? String(host.models.count) : "—"
@@ -153,6 +159,11 @@ enum HostsView {
         drawSparkline(&buffer, recent.map(\.tokensPerSecond), marks: recent, x: x, y: y, width: sparkWidth, markEvents: false)
         drawSparkline(&buffer, recent.map { Double($0.memory) }, marks: recent, x: x + sparkWidth + 1, y: y,
                       width: min(sparkWidth, maxX - x - sparkWidth - 1), markEvents: true)
+    }
+
+    /// The URL without `http://` (https stays: it is worth seeing). No credentials: `OllamaHost` drops them.
+    static func shortURL(_ url: String) -> String {
+        url.hasPrefix("http://") ? String(url.dropFirst(7)) : url
     }
 
     /// "18 GB 75% GPU", "4.1 GB CPU", or "—" when nothing is loaded.
