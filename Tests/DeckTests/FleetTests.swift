@@ -102,6 +102,10 @@ struct FleetTests {
         press(&state, .character("c"))
         for character in "mine:v1" { press(&state, .character(character)) }
         #expect(press(&state, .enter) == [.modelOperation(.copy(source: "llama3.2:latest", destination: "mine:v1"), host: "gpu")])
+        press(&state, .character("m"))
+        #expect(openPrompt(state)?.title(fleet: true) == "Rename llama3.2:latest on gpu to")
+        for character in "renamed:v1" { press(&state, .character(character)) }
+        #expect(press(&state, .enter) == [.modelOperation(.rename(source: "llama3.2:latest", destination: "renamed:v1"), host: "gpu")])
         press(&state, .character("P"))
         #expect(press(&state, .character("y")) == [.startPush(job: 1, host: "gpu", model: "llama3.2:latest", id: 1)])
         press(&state, .character("C"))
