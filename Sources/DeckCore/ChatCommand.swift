@@ -4,7 +4,8 @@ import OllamaKit
 public enum ChatCommand: Sendable, Equatable {
     case setSystem(String)
     case setParameter(String, JSONValue)
-    case setThink(Bool)
+    /// `/set think on|off|low|medium|high|max`.
+    case setThink(ThinkSetting)
     case image(path: String)
     /// `/model NAME` or, with several hosts, `/model NAME@HOST`.
     case model(String, host: String?)
@@ -14,8 +15,11 @@ public enum ChatCommand: Sendable, Equatable {
     case export(path: String, replace: Bool)
     case help
 
+    /// The levels `think` takes besides on and off.
+    public static let thinkLevels = ["low", "medium", "high", "max"]
+
     public static let helpText = """
-        /set system TEXT · /set parameter NAME VALUE · /set think on|off · /image PATH · /model NAME[@HOST] · \
+        /set system TEXT · /set parameter NAME VALUE · /set think on|off|low|medium|high|max · /image PATH · /model NAME[@HOST] · \
         /clear · /export PATH (/export! replaces) · /help
         """
 
@@ -67,10 +71,11 @@ public enum ChatCommand: Sendable, Equatable {
                 guard words.count >= 4 else { return .failure(ChatInputError("usage: /set parameter NAME VALUE")) }
                 return parseParameter(words[2], words.dropFirst(3).joined(separator: " "))
             case "think":
-                switch words.count >= 3 ? words[2] : "" {
-                case "on", "true": return .success(.setThink(true))
-                case "off", "false": return .success(.setThink(false))
-                default: return .failure(ChatInputError("usage: /set think on|off"))
+                switch words.count >= 3 ? words[2].lowercased() : "" {
+                case "on", "true": return .success(.setThink(.enabled(true)))
+                case "off", "false": return .success(.setThink(.enabled(false)))
+                case let level where Self.thinkLevels.contains(level): return .success(.setThink(.level(level)))
+                default: return .failure(ChatInputError("usage: /set think on|off|low|medium|high|max"))
                 }
             default:
                 return .failure(ChatInputError("unknown setting '\(words[1])': system, parameter or think"))

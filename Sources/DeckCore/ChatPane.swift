@@ -102,7 +102,10 @@ public struct ChatPane: Sendable, Equatable {
     /// `/set parameter` values, sent as `options`.
     public var options: [String: JSONValue] = [:]
     /// `/set think on|off`; nil leaves the server's default (on for thinking models).
-    public var think: Bool?
+    public var think: ThinkSetting?
+
+    /// "think high", "think off" for the pane's title; nil while the server's default applies.
+    public var thinkTitle: String? { think.map { "think " + ThinkLevels.label($0) } }
     /// Images waiting to go with the next message.
     public var pendingImages: [AttachedImage] = []
     /// Thinking sections folded to one line.

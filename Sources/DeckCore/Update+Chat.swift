@@ -66,7 +66,7 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     if options.isEmpty { options = [:] }
     let request = ChatRequest(
         model: model, messages: pane.requestMessages, options: options.isEmpty ? nil : options,
-        think: pane.think.map { .enabled($0) })
+        think: pane.think)
     pane.entries.append(ChatEntry(role: .assistant, content: ""))
     pane.status = .waiting
     pane.sentAt = state.now
@@ -111,17 +111,24 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
     case .setParameter(let name, let value):
         state.chat.options[name] = value
         addNotice(&state, index: index, "\(name) = \(value.displayText)")
-    case .setThink(let on):
-        if on, let model = state.chat.model,
-            let installed = paneModels(state, index).first(where: { $0.name == model }), !installed.capabilities.isEmpty,
-            !installed.capabilities.contains("thinking")
-        {
+    case .setThink(let setting):
+        let model = state.chat.model
+        let installed = model.flatMap { name in paneModels(state, index).first { $0.name == name } }
+        let wantsThinking = setting != .enabled(false)
+        if wantsThinking, let model, let installed, !installed.capabilities.isEmpty, !installed.capabilities.contains("thinking") {
             addNotice(&state, index: index, "\(model) cannot think; thinking stays off")
             state.chat.think = nil
-        } else {
-            state.chat.think = on
-            addNotice(&state, index: index, "thinking \(on ? "on" : "off")")
+            return []
         }
+        // gpt-oss thinks at a level and cannot stop: on and off become the levels nearest them.
+        if let installed, ThinkLevels.onlyLevels(installed), case .enabled(let on) = setting {
+            let level = on ? "medium" : "low"
+            state.chat.think = .level(level)
+            addNotice(&state, index: index, "\(installed.name) thinks at a level (low, medium, high): \(level)\(on ? "" : ", the least it thinks")")
+            return []
+        }
+        state.chat.think = setting
+        addNotice(&state, index: index, "thinking \(ThinkLevels.label(setting))")
     case .image(let path):
         return [.readImage(pane: state.chat.id, path: path)]
     case .model(let name, let named):
@@ -437,4 +444,21 @@ public func transcriptMarkdown(_ pane: ChatPane) -> String {
         }
     }
     return out
+}
+
+/// Thinking levels as the pane shows and checks them.
+enum ThinkLevels {
+    /// Models that take only a level (gpt-oss): `think: true` or `false` is not what they expect.
+    static func onlyLevels(_ model: InstalledModel) -> Bool {
+        let family = model.details.family.lowercased()
+        return family == "gptoss" || family == "gpt-oss" || model.name.lowercased().hasPrefix("gpt-oss")
+    }
+
+    /// "on", "off", "high".
+    static func label(_ setting: ThinkSetting) -> String {
+        switch setting {
+        case .enabled(let on): return on ? "on" : "off"
+        case .level(let level): return level
+        }
+    }
 }

@@ -70,6 +70,7 @@ enum ChatView {
             title += " · \(model)"
             if state.isFleet { title += "@" + (chat.host ?? state.defaultHost) }
         }
+        if let think = chat.thinkTitle { title += " · " + think }
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")
         guard inner.height >= 2, inner.width >= 4 else { return nil }
         let pendingRows = min(chat.pendingImages.count, max(0, inner.height - 3))

@@ -378,7 +378,9 @@ struct ChatCommandTests {
             return
         }
         #expect(unknown.message.hasPrefix("unknown parameter 'colour'"))
-        #expect(ChatCommand.parse("/set think off") == .success(.setThink(false)))
+        #expect(ChatCommand.parse("/set think off") == .success(.setThink(.enabled(false))))
+        #expect(ChatCommand.parse("/set think HIGH") == .success(.setThink(.level("high"))))
+        #expect(ChatCommand.parse("/set think loud") == .failure(ChatInputError("usage: /set think on|off|low|medium|high|max")))
         #expect(ChatCommand.parse("/image ~/cat.png") == .success(.image(path: "~/cat.png")))
         #expect(ChatCommand.parse("/image") == .failure(ChatInputError("usage: /image PATH")))
         #expect(ChatCommand.parse("/frobnicate") == .failure(ChatInputError("unknown command /frobnicate — /help lists them")))
