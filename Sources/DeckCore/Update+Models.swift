@@ -21,6 +21,11 @@ func performModelAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     let model = target.name
     let host = target.host
+    if [.load, .unload, .keepAlive].contains(action), state.installedModel(target)?.isCloud == true {
+        // It runs elsewhere: there is no memory here to load it into, unload it from or keep it in.
+        setNotice(&state, "\(model) is a cloud model: it runs on its own server and is never loaded here")
+        return []
+    }
     switch action {
     case .mark:
         if state.modelsPane.marked.contains(target) { state.modelsPane.marked.remove(target) } else { state.modelsPane.marked.insert(target) }

@@ -70,9 +70,11 @@ enum ModelsView {
         let staleHosts = Set(state.hosts.filter(\.modelsStale).map(\.name))
         let rows = visible[window].map { row in
             let model = row.model
+            // A cloud model is marked, and its size says where it is rather than "0 B".
             var cells = [
-                (state.modelsPane.marked.contains(row.ref) ? "● " : "") + model.name, model.details.parameterSize, model.details.quantizationLevel,
-                Format.bytes(model.size), model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
+                (state.modelsPane.marked.contains(row.ref) ? "● " : "") + (model.isCloud ? "☁ " : "") + model.name,
+                model.details.parameterSize, model.details.quantizationLevel,
+                model.isCloud ? "cloud" : Format.bytes(model.size), model.details.family, Format.age(of: model.modifiedAt, now: state.wallNow),
             ]
             if fleet { cells.insert(row.host, at: 1) }
             return TableRow(cells, style: staleHosts.contains(row.host) ? Style(.dim) : .normal)

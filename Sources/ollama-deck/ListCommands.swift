@@ -22,7 +22,7 @@ struct ListCommand: AsyncParsableCommand {
             let now = Date()
             let header = ["NAME", "ID", "SIZE", "MODIFIED"]
             let rows = models.map { host, model in
-                (fleet ? [host] : []) + [model.name, String(model.digest.prefix(12)), Format.bytes(model.size), Format.age(of: model.modifiedAt, now: now)]
+                (fleet ? [host] : []) + [model.name, String(model.digest.prefix(12)), model.isCloud ? "cloud" : Format.bytes(model.size), Format.age(of: model.modifiedAt, now: now)]
             }
             printOut(formatTable((fleet ? ["HOST"] : []) + header, rows))
         }

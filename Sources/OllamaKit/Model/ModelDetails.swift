@@ -69,6 +69,15 @@ public struct InstalledModel: Sendable, Equatable, Codable, Identifiable {
 
     public var id: String { name }
 
+    /// A cloud model: a stub that runs on another server (`remote_host`, or a name whose tag is
+    /// `cloud` or ends in `-cloud`, such as `gpt-oss:120b-cloud`). It takes no disk and no memory
+    /// here, so it is never loaded, unloaded or kept loaded.
+    public var isCloud: Bool {
+        if let remoteHost, !remoteHost.isEmpty { return true }
+        let tag = name.split(separator: ":").last.map(String.init) ?? ""
+        return name.contains(":") && (tag == "cloud" || tag.hasSuffix("-cloud"))
+    }
+
     enum CodingKeys: String, CodingKey {
         case name, model, remoteModel = "remote_model", remoteHost = "remote_host"
         case modifiedAt = "modified_at", size, digest, details, capabilities

@@ -1,5 +1,6 @@
 import Foundation
 import DeckCore
+import DeckUI
 import OllamaKit
 import Testing
 
@@ -42,5 +43,41 @@ struct ThinkingTests {
         for character in "/set think off" { press(&gptState, .character(character)) }
         press(&gptState, .enter)
         #expect(gptState.chat.think == .level("low"))
+    }
+}
+
+@Suite("Cloud models")
+struct CloudModelTests {
+    static let cloud = InstalledModel(name: "gpt-oss:120b-cloud", modifiedAt: epoch, size: 384, digest: String(repeating: "c", count: 64),
+                                      details: ModelDetails(family: "gptoss"), capabilities: ["completion", "thinking"])
+
+    @Test("a cloud stub is known by remote_host or by its tag")
+    func recognised() throws {
+        #expect(Self.cloud.isCloud)
+        #expect(InstalledModel(name: "kimi-k2:cloud", modifiedAt: epoch, size: 0, digest: "").isCloud)
+        #expect(!InstalledModel(name: "cloudy:7b", modifiedAt: epoch, size: 1, digest: "").isCloud)
+        #expect(!InstalledModel(name: "llama3.2", modifiedAt: epoch, size: 1, digest: "").isCloud)
+        let json = #"{"name":"deepseek-v3","model":"deepseek-v3","modified_at":"2026-11-01T10:00:00Z","size":384,"digest":"d","remote_model":"deepseek-v3.1:671b","remote_host":"https://ollama.com:443","details":{}}"#
+        let decoded = try OllamaJSON.makeDecoder().decode(InstalledModel.self, from: Data(json.utf8))
+        #expect(decoded.isCloud)
+    }
+
+    @Test("never loaded, unloaded or kept loaded: the key says why; the size column says cloud")
+    func notLoaded() {
+        var state = AppState(host: "http://127.0.0.1:11434", now: epoch)
+        _ = update(&state, .modelsLoaded(host: testHost, .success([Self.cloud])))
+        for key in ["l", "u", "K"] {
+            #expect(press(&state, .character(Character(key))).isEmpty)
+            #expect(state.notice == "gpt-oss:120b-cloud is a cloud model: it runs on its own server and is never loaded here")
+            #expect(state.overlay == nil)
+        }
+        let screen = DashboardView.render(state).buffer.text
+        let row = screen.split(separator: "\n").first { $0.contains("gpt-oss:120b-cloud") }.map(String.init) ?? ""
+        #expect(row.contains("☁ gpt-oss:120b-cloud"))
+        #expect(row.contains("cloud") && !row.contains("384 B"))
+        press(&state, .enter)
+        state.width = 120
+        state.height = 40
+        #expect(DashboardView.render(state).buffer.text.contains("gpt-oss:120b-cloud ☁ cloud"))
     }
 }
