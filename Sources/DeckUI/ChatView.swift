@@ -69,7 +69,7 @@ enum ChatView {
             // A pane is bound to a model on a host: with several hosts the title says which.
             title += " · \(model)"
             if state.isFleet { title += "@" + (chat.host ?? state.defaultHost) }
-            if state.host(named: chat.host ?? state.defaultHost)?.installedModel(named: model)?.isCloud == true { title += " ☁ cloud" }
+            if state.host(named: chat.host ?? state.defaultHost)?.cloudModels.contains(model) == true { title += " ☁ cloud" }
         }
         if let think = chat.thinkTitle { title += " · " + think }
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")

@@ -1,5 +1,5 @@
 import Foundation
-import DeckCore
+@testable import DeckCore
 @testable import DeckUI
 import OllamaKit
 import TermUI
@@ -31,7 +31,7 @@ func fleetBusyState(width: Int, height: Int) -> AppState {
         // Only the clock and the samples: no refresh answers, so the picture stays still.
         _ = update(&state, .clockAdvanced(now))
         for index in state.hosts.indices where now.timeIntervalSince(state.hosts[index].lastSampleAt) >= 1 {
-            state.hosts[index].takeSampleForTests(now: now)
+            state.hosts[index].takeSample(now: now)
         }
     }
     _ = update(&state, .versionLoaded(host: "lab", .failure(.connection(host: "lab", reason: "connection refused"))))

@@ -66,7 +66,11 @@ public struct HostState: Sendable, Equatable {
     public var serverProblems: [String: String] = [:]
 
     /// Set by the update when the host's list arrives (the Models pane's index follows it).
-    public internal(set) var models: [InstalledModel] = []
+    public internal(set) var models: [InstalledModel] = [] {
+        didSet { cloudModels = Set(models.lazy.filter(\.isCloud).map(\.name)) }
+    }
+    /// The names of its cloud models, for what a frame asks per pane (no scan of the list).
+    public private(set) var cloudModels: Set<String> = []
     public var modelsLoadedOnce = false
     public var modelsStale = false
     public var running: [RunningModel] = []
@@ -134,9 +138,6 @@ public struct HostState: Sendable, Equatable {
         let wanted = ModelNameCheck.canonical(name)
         return models.first { ModelNameCheck.canonical($0.name) == wanted }
     }
-
-    /// ``takeSample(now:)`` for tests that build a history without refreshes.
-    public mutating func takeSampleForTests(now: Date) { takeSample(now: now) }
 
     /// Closes the current second: tokens streamed and memory held, with loads and evictions marked.
     mutating func takeSample(now: Date) {
