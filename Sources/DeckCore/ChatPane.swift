@@ -104,6 +104,19 @@ public struct ChatPane: Sendable, Equatable {
     /// `/set think on|off`; nil leaves the server's default (on for thinking models).
     public var think: ThinkSetting?
 
+    /// How full the context was after the last reply: its prompt and reply tokens
+    /// (`prompt_eval_count + eval_count`) against `num_ctx` when set, else the context the server
+    /// allocated (`context_length` of the loaded model, `contextLength`). Nil before any reply, or
+    /// with no size known.
+    public func contextUse(allocated contextLength: Int?) -> (used: Int, size: Int)? {
+        guard let metrics = entries.last(where: { $0.role == .assistant && $0.metrics != nil })?.metrics else { return nil }
+        let used = metrics.promptEvalCount + metrics.evalCount
+        var size = contextLength ?? 0
+        if case .integer(let set)? = options["num_ctx"], set > 0 { size = Int(clamping: set) }
+        guard used > 0, size > 0 else { return nil }
+        return (used, size)
+    }
+
     /// "think high", "think off" for the pane's title; nil while the server's default applies.
     public var thinkTitle: String? { think.map { "think " + ThinkLevels.label($0) } }
     /// Images waiting to go with the next message.

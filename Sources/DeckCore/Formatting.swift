@@ -100,6 +100,14 @@ public enum Format {
     /// Tokens per second with one decimal.
     public static func tokensPerSecond(_ rate: Double) -> String { "\(oneDecimal(rate)) tok/s" }
 
+    /// A count of tokens, short: 950, 3.2k, 128k, 1.0M.
+    public static func count(_ value: Int) -> String {
+        if value < 1000 { return String(max(0, value)) }
+        if value < 100_000 { return oneDecimal(Double(value) / 1000) + "k" }
+        if value < 1_000_000 { return String(value / 1000) + "k" }
+        return oneDecimal(Double(value) / 1_000_000) + "M"
+    }
+
     /// Milliseconds or seconds for a duration in nanoseconds: `840 ms`, `2.3 s`.
     public static func duration(nanoseconds: Int64) -> String {
         if nanoseconds < 1_000_000_000 { return "\(nanoseconds / 1_000_000) ms" }

@@ -263,7 +263,20 @@ func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) -> [Eff
     }
     var effects = sessionEffects(&state, index: index)
     if let save = entryEffect(state, index: index, entryIndex: entryIndex, complete: true) { effects.append(save) }
+    if error == nil, let use = contextUse(state, pane: index), use.used * 10 >= use.size * 9 {
+        let percent = use.used * 100 / use.size
+        addNotice(&state, index: index, "the context is \(percent)% full (\(Format.count(use.used)) of \(Format.count(use.size)) tokens): "
+            + "the server will cut the oldest messages to fit the next one (/set parameter num_ctx N gives more room)")
+    }
     return effects
+}
+
+/// How full a pane's context was after its last reply (see ``ChatPane/contextUse(allocated:)``),
+/// against what its host allocated for the model when it is loaded there.
+public func contextUse(_ state: AppState, pane index: Int) -> (used: Int, size: Int)? {
+    let chat = state.chats[index]
+    let loaded = chat.model.flatMap { model in state.host(named: paneHost(state, index))?.running.first { $0.name == model } }
+    return chat.contextUse(allocated: loaded.flatMap { $0.contextLength > 0 ? $0.contextLength : nil })
 }
 
 func embedded(_ state: inout AppState, pane: Int, text: String, _ result: Result<[Float], OllamaError>) -> [Effect] {

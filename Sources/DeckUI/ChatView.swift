@@ -63,13 +63,21 @@ enum ChatView {
     ) -> DashboardView.Cursor? {
         let chat = state.chats[index]
         var title = state.chats.count > 1 ? "4 Chat \(index + 1)/\(state.chats.count)" : "4 Chat"
-        let status = statusLabel(chat, now: state.now)
+        let host = state.host(named: chat.host ?? state.defaultHost)
+        let loaded = chat.model.flatMap { model in host?.running.first { $0.name == model } }
+        let status = statusLabel(chat, now: state.now, modelLoaded: loaded != nil)
         if !status.isEmpty { title += " [\(status)]" }
         if let model = chat.model {
             // A pane is bound to a model on a host: with several hosts the title says which.
             title += " · \(model)"
             if state.isFleet { title += "@" + (chat.host ?? state.defaultHost) }
-            if state.host(named: chat.host ?? state.defaultHost)?.cloudModels.contains(model) == true { title += " ☁ cloud" }
+            if host?.cloudModels.contains(model) == true { title += " ☁ cloud" }
+        }
+        if let use = contextUse(state, pane: index) {
+            // Past 90 % the server will soon drop the oldest messages: marked here, said in the pane.
+            let percent = use.used * 100 / use.size
+            title += " · ctx \(Format.count(use.used))/\(Format.count(use.size)) \(percent)%"
+            if percent >= 90 { title += " ⚠" }
         }
         if let think = chat.thinkTitle { title += " · " + think }
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")
@@ -171,12 +179,15 @@ enum ChatView {
         return (lines, scrollBack, scrollBack > 0 ? replyLines : nil)
     }
 
-    static func statusLabel(_ chat: ChatPane, now: Date) -> String {
+    /// The pane's state for its title. Waiting on a loaded model is the server reading the prompt:
+    /// said with a running timer, so a long prompt is not a silent wait.
+    static func statusLabel(_ chat: ChatPane, now: Date, modelLoaded: Bool = false) -> String {
         switch chat.status {
         case .idle: return ""
         case .waiting:
             // A server that accepts and never answers: the wait is counted, and the way out shown.
             let waited = chat.sentAt.map { max(0, Int(now.timeIntervalSince($0))) } ?? 0
+            if modelLoaded { return "reading prompt \(Format.elapsed(seconds: waited)) · Esc stops" }
             return waited < 2 ? "loading model…" : "waiting \(Format.elapsed(seconds: waited)) · Esc stops"
         case .thinking: return "thinking…"
         case .streaming: return "streaming"

@@ -81,3 +81,69 @@ struct CloudModelTests {
         #expect(DashboardView.render(state).buffer.text.contains("gpt-oss:120b-cloud ☁ cloud"))
     }
 }
+
+@Suite("Context you can see")
+struct ContextUseTests {
+    /// A 120×40 dashboard chatting with qwen3:8b, loaded with a context of `allocated` tokens.
+    func chatting(allocated: Int) -> AppState {
+        var state = loadedState()
+        state.width = 120
+        state.height = 40
+        let loaded = RunningModel(name: "qwen3:8b", size: 1, digest: "", expiresAt: epoch.addingTimeInterval(300),
+                                  sizeVRAM: 1, contextLength: allocated)
+        _ = update(&state, .runningLoaded(host: testHost, .success([loaded])))
+        press(&state, .enter)
+        return state
+    }
+
+    func reply(_ state: inout AppState, prompt: Int, eval: Int) {
+        for character in "hi" { press(&state, .character(character)) }
+        press(&state, .enter)
+        let done = ChatResponse(model: "qwen3:8b", message: .assistant("ok"), done: true, doneReason: "stop",
+                                metrics: GenerationMetrics(promptEvalCount: prompt, evalCount: eval))
+        _ = update(&state, .chatChunkReceived(pane: 1, done))
+        _ = update(&state, .chatFinished(pane: 1, nil))
+    }
+
+    func title(_ state: AppState) -> String {
+        DashboardView.render(state).buffer.text.split(separator: "\n").first { $0.contains("4 Chat") }.map(String.init) ?? ""
+    }
+
+    @Test("the title says how full the context is, against what the server allocated or num_ctx")
+    func fill() {
+        var state = chatting(allocated: 8192)
+        #expect(!title(state).contains("ctx"))
+        reply(&state, prompt: 3000, eval: 200)
+        #expect(state.chat.contextUse(allocated: 8192)?.used == 3200)
+        #expect(title(state).contains("ctx 3.2k/8.2k 39%"))
+        #expect(!title(state).contains("⚠"))
+        // num_ctx set in the pane wins over the allocation.
+        for character in "/set parameter num_ctx 4096" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(title(state).contains("ctx 3.2k/4.1k 78%"))
+    }
+
+    @Test("past 90 % the title warns that the oldest messages will be cut")
+    func warning() {
+        var state = chatting(allocated: 4096)
+        reply(&state, prompt: 3700, eval: 100)
+        #expect(title(state).contains("ctx 3.8k/4.1k 92% ⚠"))
+        #expect(state.chat.entries.last?.content.hasPrefix("the context is 92% full (3.8k of 4.1k tokens): the server will cut the oldest messages") == true)
+        // Below 90 %, no warning.
+        var roomy = chatting(allocated: 8192)
+        reply(&roomy, prompt: 3700, eval: 100)
+        #expect(roomy.chat.entries.last?.role == .assistant)
+    }
+
+    @Test("waiting on a loaded model is reading the prompt, with a timer; on one not loaded, loading")
+    func readingPrompt() {
+        var state = chatting(allocated: 4096)
+        for character in "a long prompt" { press(&state, .character(character)) }
+        press(&state, .enter)
+        _ = update(&state, .clockAdvanced(epoch.addingTimeInterval(7)))
+        #expect(title(state).contains("[reading prompt 7s · Esc stops]"))
+        _ = update(&state, .runningLoaded(host: testHost, .success([])))
+        _ = update(&state, .clockAdvanced(epoch.addingTimeInterval(1)))
+        #expect(title(state).contains("[loading model…]"))
+    }
+}
