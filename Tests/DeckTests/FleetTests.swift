@@ -294,7 +294,7 @@ struct FleetTests {
         #expect(reopened.chats[0].host == nil)
         _ = update(&reopened, .modelsLoaded(host: "lab", .success([sampleModels()[2]])))
         #expect(reopened.chats[0].host == "lab")
-        #expect(reopened.chats[0].entries.last?.content == "this chat ran on old, which is not named now: it goes on on lab, which has mistral:7b")
+        #expect(reopened.chats[0].entries.last?.content == "this chat ran on old, which is not named now: it continues on lab, which has mistral:7b")
         // A host that is still named keeps the chat.
         var same = fleetState(loaded: false)
         var onGPU = record

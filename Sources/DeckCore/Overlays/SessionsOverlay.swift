@@ -249,7 +249,7 @@ func rehomeChats(_ state: inout AppState) {
         guard let host = state.hosts.first(where: { $0.installedModel(named: model) != nil }) else { continue }
         state.chats[index].host = host.name
         state.chats[index].savedOnMissingHost = nil
-        addNotice(&state, index: index, "this chat ran on \(missing), which is not named now: it goes on on \(host.name), which has \(model)")
+        addNotice(&state, index: index, "this chat ran on \(missing), which is not named now: it continues on \(host.name), which has \(model)")
     }
 }
 
