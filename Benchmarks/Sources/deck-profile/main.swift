@@ -9,11 +9,11 @@ import Glibc
 
 // Runs one benchmark workload a fixed number of times, with no timing of its own, so that
 // `valgrind --tool=callgrind` can count its instructions (see scripts/profile.sh).
-//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | stream-frames | filter | fleet-filter
+//   deck-profile decode | ingest1 | ingest4 | frame-1kb | frame-10mb | stream-frames | filter | fleet-filter | fleet-sort
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let workload = arguments.first else {
-    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|stream-frames|filter|fleet-filter")
+    print("usage: deck-profile targets|decode|ingest1|ingest4|frame-1kb|frame-10mb|stream-frames|filter|fleet-filter|fleet-sort")
     exit(2)
 }
 var framer = LineFramer()
@@ -65,6 +65,17 @@ case "filter":
     for i in 0..<20 {
         _ = update(&state, .keyPressed(i % 2 == 0 ? .character("7") : .backspace))
         sink &+= DashboardView.render(state, caches: caches).buffer.width
+    }
+case "fleet-sort":
+    // A fleet's lists arriving, then `s` through every order: each sorts 40,000 rows.
+    var start = ContinuousClock.now
+    var state = BenchFixtures.fleetState(hosts: 8, models: 5_000)
+    print("8 lists of 5,000 folded in: \(ContinuousClock.now - start)")
+    for _ in 0..<4 {
+        start = ContinuousClock.now
+        _ = update(&state, .keyPressed(.character("s")))
+        sink &+= DashboardView.render(state, caches: caches).buffer.width
+        print("sort by \(state.modelsPane.sort.rawValue): \(ContinuousClock.now - start)")
     }
 case "fleet-filter":
     var state = BenchFixtures.fleetState(hosts: 8, models: 5_000)
