@@ -53,6 +53,11 @@ enum ModelsView {
             let field = state.modelsPane.filter.visible(width: filterRow.maxX - x)
             buffer.put(field.text, x: x, y: filterRow.y, style: Style(.accent))
             if state.modelsPane.isEditingFilter { cursor = DashboardView.Cursor(x: x + field.cursorColumn, y: filterRow.y) }
+            if state.modelsPane.isEditingFilter, state.modelsPane.filter.isEmpty {
+                // What the filter takes: words, and with several hosts @host.
+                let hint = fleet ? "name or family · @host narrows to a host" : "name or family"
+                buffer.put(hint, x: x + 1, y: filterRow.y, style: Style(.dim), maxX: filterRow.maxX)
+            }
         }
         if !loadedOnce {
             let reachable = state.hosts.contains { $0.connection.isOnline || $0.connection == .connecting }

@@ -1,5 +1,6 @@
 import Foundation
 import DeckCore
+import DeckUI
 import OllamaKit
 import TermUI
 import Testing
@@ -170,6 +171,8 @@ struct FleetTests {
         var state = fleetState()
         #expect(state.modelsPane.visible.count == 7)
         press(&state, .character("/"))
+        // The empty filter says what it takes.
+        #expect(DashboardView.render(state).buffer.text.contains("name or family · @host narrows to a host"))
         for character in "@gp" { press(&state, .character(character)) }
         #expect(Set(state.modelsPane.visible.map(\.host)) == ["gpu"])
         for character in " llama" { press(&state, .character(character)) }
