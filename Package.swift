@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // The config file (YAML: every value knows its line, for messages that name it).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // MCP tool servers: the official Swift SDK is the client (the protocol is not written here).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // The SDK's transports log through swift-log.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System library: ncursesw from Debian's libncurses-dev. Only the terminal backend imports it.
@@ -79,7 +83,18 @@ let package = Package(
         // The config file and `--host` values: which servers, with their keys and headers.
         .target(name: "DeckConfig", dependencies: ["OllamaKit", "DeckCore", .product(name: "Yams", package: "Yams")]),
         // Restores the terminal from fatal signal handlers (state a header-only shim cannot hold).
-        .target(name: "CTermGuard"),
+        .target(name: "CTermGuard", dependencies: ["CProcess"]),
+        // Starts tool servers in process groups of their own, ended with the dashboard.
+        .target(name: "CProcess"),
+        // MCP tool servers through the SDK: a child process's pipes as a transport, calls with
+        // timeouts, stops that never orphan a process.
+        .target(
+            name: "DeckTools",
+            dependencies: [
+                "DeckCore", "OllamaKit", "CProcess", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Swift runtime's executor hook, reachable when the runtime is linked into the binary.
         .target(name: "CExecutorHook"),
         // The only importer of ncurses: screen setup and restore, key decoding, blitting cells.
@@ -88,7 +103,7 @@ let package = Package(
         .target(
             name: "DeckRuntime",
             dependencies: [
-                "DeckCore", "DeckUI", "DeckStore", "TermUI", "TermCurses", "OllamaKit", "OllamaSim", "CExecutorHook",
+                "DeckCore", "DeckUI", "DeckStore", "DeckTools", "TermUI", "TermCurses", "OllamaKit", "OllamaSim", "CExecutorHook",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -127,7 +142,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OllamaSim"], path: "Tests/TestSupport"),
         .testTarget(
             name: "DeckTests",
-            dependencies: ["TestSupport", "DeckCore", "DeckConfig", "DeckUI", "DeckStore", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
+            dependencies: ["TestSupport", "DeckCore", "DeckConfig", "DeckUI", "DeckStore", "DeckTools", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 #include "CTermGuard.h"
+#include "CProcess.h"
 
 #include <signal.h>
 #include <string.h>
@@ -37,6 +38,8 @@ void ctg_restore_terminal(void) {
 }
 
 static void on_fatal_signal(int sig) {
+    // Tool servers end with the dashboard, even when it crashes.
+    cprocess_signal_all(SIGTERM);
     ctg_restore_terminal();
     if (saved_fd >= 0 && crash_message[0] != '\0') {
         write_all(saved_fd, crash_message);

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DeckCore
 import Foundation
 import OllamaKit
 import Yams
@@ -74,6 +75,10 @@ public struct FleetConfig: Sendable, Equatable {
     public var defaultHost: String?
     /// Warnings to show (a file others can read).
     public var warnings: [String] = []
+    /// `mcp:`: the tool servers.
+    public var toolServers: [ToolServerSpec] = []
+    /// `tool_timeout:`: seconds a tool call may take.
+    public var toolTimeout: Double?
 
     public init(hosts: [HostSpec] = [], defaultHost: String? = nil, warnings: [String] = []) {
         self.hosts = hosts
@@ -112,8 +117,10 @@ public struct FleetConfig: Sendable, Equatable {
         let othersMayRead = info.st_mode & 0o044 != 0
         if othersMayRead {
             let mode = String(info.st_mode & 0o777, radix: 8)
-            if config.hosts.contains(where: \.apiKeyFromFile) || config.hostsWithFileHeaders {
-                throw ConfigError(path: path, line: nil, problem: "holds API keys or headers but other users can read it (mode \(mode)): chmod 600 \(path)")
+            if config.hosts.contains(where: \.apiKeyFromFile) || config.hostsWithFileHeaders
+                || config.toolServers.contains(where: ToolServersConfig.holdsSecrets)
+            {
+                throw ConfigError(path: path, line: nil, problem: "holds API keys, headers or tool server env but other users can read it (mode \(mode)): chmod 600 \(path)")
             }
             config.warnings.append("\(path) is readable by other users (mode \(mode)); chmod 600 it before putting keys in it")
         }
@@ -147,10 +154,15 @@ public struct FleetConfig: Sendable, Equatable {
                 defaultLine = value.mark?.line
             case "hosts":
                 config.hosts = try parseHosts(value, path: path, environment: environment)
-            case "mcp", "mcp_servers":
-                continue  // tool servers: read by the tools feature, not the fleet
+            case "mcp":
+                config.toolServers = try ToolServersConfig.parse(value, path: path)
+            case "tool_timeout":
+                guard let text = value.scalar?.string, let seconds = Double(text), seconds > 0, seconds.isFinite else {
+                    throw ConfigError(path: path, line: value.mark?.line, problem: "tool_timeout: give a number of seconds, such as 60")
+                }
+                config.toolTimeout = seconds
             default:
-                throw ConfigError(path: path, line: keyNode.mark?.line, problem: "unknown setting '\(key)' (known: hosts, default)")
+                throw ConfigError(path: path, line: keyNode.mark?.line, problem: "unknown setting '\(key)' (known: hosts, default, mcp, tool_timeout)")
             }
         }
         if let name = config.defaultHost, !config.hosts.contains(where: { $0.name == name }) {

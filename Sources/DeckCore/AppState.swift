@@ -68,6 +68,8 @@ public enum Overlay: Sendable, Equatable {
     case createForm(CreateForm)
     case details(DetailsState)
     case sessions(SessionListState)
+    /// `/tools`: the tool servers, their state and tools; switch tools off and on, restart a server.
+    case tools(ToolsOverlayState)
 }
 
 /// The pull prompt: a model name, and the host it goes to (Tab moves between hosts).
@@ -229,6 +231,9 @@ public struct AppState: Sendable, Equatable {
     /// One prompt goes to every pane.
     public var compareMode = false
 
+    /// The MCP servers whose tools chat panes offer to tool-capable models.
+    public var tools = ToolsState()
+
     /// The chat pane that has the keyboard.
     public var chat: ChatPane {
         get { chats[activeChat] }
@@ -271,7 +276,7 @@ public struct AppState: Sendable, Equatable {
             && lhs.pulls == rhs.pulls && lhs.chats == rhs.chats && lhs.activeChat == rhs.activeChat && lhs.compareMode == rhs.compareMode && lhs.width == rhs.width && lhs.height == rhs.height
             && lhs.notice == rhs.notice && lhs.wantsQuit == rhs.wantsQuit
             && lhs.selectedRunning == rhs.selectedRunning
-            && lhs.selectedPull == rhs.selectedPull && lhs.selectedHost == rhs.selectedHost
+            && lhs.selectedPull == rhs.selectedPull && lhs.selectedHost == rhs.selectedHost && lhs.tools == rhs.tools
 
     }
 

@@ -13,6 +13,8 @@ public enum ChatCommand: Sendable, Equatable {
     case save
     /// `/export PATH` (refuses to replace a file) or `/export! PATH` (replaces it).
     case export(path: String, replace: Bool)
+    /// `/tools`: the tool servers and their tools (as F4).
+    case tools
     case help
 
     /// The levels `think` takes besides on and off.
@@ -20,7 +22,7 @@ public enum ChatCommand: Sendable, Equatable {
 
     public static let helpText = """
         /set system TEXT · /set parameter NAME VALUE · /set think on|off|low|medium|high|max · /image PATH · /model NAME[@HOST] · \
-        /clear · /export PATH (/export! replaces) · /help
+        /clear · /export PATH (/export! replaces) · /tools (MCP servers, F4) · /help
         """
 
     /// Parameters `/set parameter` accepts, with the type each must have.
@@ -99,6 +101,7 @@ public enum ChatCommand: Sendable, Equatable {
         case "/export", "/export!":
             let path = rest(1)
             return path.isEmpty ? .failure(ChatInputError("usage: /export PATH")) : .success(.export(path: path, replace: head == "/export!"))
+        case "/tools": return .success(.tools)
         case "/help", "/?": return .success(.help)
         default:
             return .failure(ChatInputError("unknown command \(head) — /help lists them"))

@@ -11,7 +11,8 @@ public struct ChatEntry: Sendable, Equatable {
     /// `notice`: a line of our own, never stored or sent. `unreadable`: a stored message that could
     /// not be read back (a damaged row, a gap); shown, never sent, never written again, and it keeps
     /// its stored position so later messages do not overwrite the ones after it.
-    public enum Role: String, Sendable, Equatable { case user, assistant, system, notice, unreadable }
+    /// `tool`: one tool call the model asked for, with its state (``tool``) and its result as content.
+    public enum Role: String, Sendable, Equatable { case user, assistant, system, notice, unreadable, tool }
     public var role: Role { didSet { touch() } }
     public var content: String { didSet { touch() } }
     public var thinking: String { didSet { touch() } }
@@ -22,6 +23,10 @@ public struct ChatEntry: Sendable, Equatable {
     public var images: [AttachedImage] = [] { didSet { touch() } }
     /// Time to first token, from this pane's own clock.
     public var timeToFirstToken: TimeInterval? { didSet { touch() } }
+    /// An assistant reply's tool calls, as the server sent them (sent back with the reply).
+    public var toolCalls: [ToolCall] = [] { didSet { touch() } }
+    /// A `tool` entry's call: what was asked, where it runs, how it went.
+    public var tool: ToolCallRecord? { didSet { touch() } }
     /// Inside a `<think>` … `</think>` run of content.
     var insideThinkTag = false
     /// A number no other version of any entry has: it changes with every change to the entry, so a
@@ -47,7 +52,7 @@ public struct ChatEntry: Sendable, Equatable {
     public static func == (lhs: ChatEntry, rhs: ChatEntry) -> Bool {
         lhs.role == rhs.role && lhs.content == rhs.content && lhs.thinking == rhs.thinking && lhs.metrics == rhs.metrics
             && lhs.interruption == rhs.interruption && lhs.images == rhs.images && lhs.timeToFirstToken == rhs.timeToFirstToken
-            && lhs.insideThinkTag == rhs.insideThinkTag
+            && lhs.insideThinkTag == rhs.insideThinkTag && lhs.toolCalls == rhs.toolCalls && lhs.tool == rhs.tool
     }
 }
 
@@ -80,8 +85,9 @@ public struct AttachedImage: Sendable, Equatable {
 
 /// A chat pane: its model, transcript, input and streaming state.
 public struct ChatPane: Sendable, Equatable {
+    /// `awaitingApproval`: a tool call waits for y / a / n; `runningTool`: one runs.
     public enum Status: Sendable, Equatable {
-        case idle, waiting, thinking, streaming, done, stopped, failed(String)
+        case idle, waiting, thinking, streaming, done, stopped, failed(String), awaitingApproval, runningTool
     }
 
     /// Stable identity: messages from running requests find their pane by it.
@@ -117,12 +123,21 @@ public struct ChatPane: Sendable, Equatable {
         return (used, size)
     }
 
+    /// Tool rounds since the last message the user sent (capped by ``ToolsState/maxRoundsPerTurn``).
+    public var toolRounds = 0
+    /// Tools the user allowed with `a` in this pane (`server/tool`): they run without asking.
+    public var alwaysAllowed: Set<String> = []
+    /// The reply waits for tool servers to start (its request goes once they are up or failed).
+    public var awaitingToolServers = false
+
     /// "think high", "think off" for the pane's title; nil while the server's default applies.
     public var thinkTitle: String? { think.map { "think " + ThinkLevels.label($0) } }
     /// Images waiting to go with the next message.
     public var pendingImages: [AttachedImage] = []
     /// Thinking sections folded to one line.
     public var thinkingCollapsed = false
+    /// Tool results shown whole (^F); folded to one line under their call by default.
+    public var toolResultsShown = false
     /// Inputs sent, oldest first, for ↑/↓ recall.
     public var history: [String] = []
     public var historyIndex: Int?
@@ -146,10 +161,19 @@ public struct ChatPane: Sendable, Equatable {
         self.model = model
     }
 
+    /// Busy with a turn: a reply streams, or its tool calls wait or run.
     public var isStreaming: Bool {
         switch status {
-        case .waiting, .thinking, .streaming: return true
+        case .waiting, .thinking, .streaming, .awaitingApproval, .runningTool: return true
         default: return false
+        }
+    }
+
+    /// The tool call this pane asks about now (the first pending one), when it is asking.
+    public var callAwaitingApproval: Int? {
+        guard status == .awaitingApproval else { return nil }
+        return entries.lastIndex { $0.role == .assistant }.flatMap { reply in
+            entries.indices[(reply + 1)...].first { entries[$0].tool?.state == .pending }
         }
     }
 
@@ -165,7 +189,15 @@ public struct ChatPane: Sendable, Equatable {
                 let images = entry.images.map(\.base64).filter { !$0.isEmpty }
                 if !images.isEmpty { message.images = images }
                 return message
-            case .assistant: return entry.content.isEmpty ? nil : .assistant(entry.content)
+            case .assistant:
+                if !entry.toolCalls.isEmpty {
+                    return ChatMessage(role: "assistant", content: entry.content, toolCalls: entry.toolCalls)
+                }
+                return entry.content.isEmpty ? nil : .assistant(entry.content)
+            case .tool:
+                guard let call = entry.tool, call.state.isFinished else { return nil }
+                return ChatMessage(role: "tool", content: call.answerForModel(result: entry.content), toolName: call.name,
+                                   toolCallID: call.id)
             case .system: return .system(entry.content)
             case .notice, .unreadable: return nil
             }
@@ -194,6 +226,16 @@ extension ChatPane {
         system = record.system
         options = record.options
         entries = record.entries
+        // A call saved while it waited or ran did not finish: the model is told it was stopped.
+        var unfinished = 0
+        for index in entries.indices where entries[index].tool?.state.isFinished == false {
+            entries[index].tool?.state = .cancelled
+            if entries[index].content.isEmpty { entries[index].content = "stopped" }
+            unfinished += 1
+        }
+        if unfinished > 0 {
+            entries.append(ChatEntry(role: .notice, content: "\(unfinished) tool call(s) had not finished when this chat was closed: marked stopped"))
+        }
         let lostImages = record.entries.reduce(0) { $0 + $1.images.filter(\.base64.isEmpty).count }
         if lostImages > 0 {
             let what = lostImages == 1 ? "1 image of this chat was" : "\(lostImages) images of this chat were"

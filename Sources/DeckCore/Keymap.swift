@@ -11,7 +11,7 @@ public enum Action: String, Sendable, Equatable, CaseIterable {
     case send, stop, clearChat
     case mark, delete, copy, rename, details, load, unload, keepAlive, create, push
     case cancelJob, restartJob, clearFinished, showError
-    case newPane, closePane, nextPane, toggleCompare, toggleThinking, regenerate, historyUp, historyDown, newline
+    case newPane, closePane, nextPane, toggleCompare, toggleThinking, toggleToolResults, regenerate, historyUp, historyDown, newline
     case copyReply, copyCode, sessions
     /// Text fields: a printable character or a paste goes in; an editing key edits.
     case type, edit
@@ -20,6 +20,11 @@ public enum Action: String, Sendable, Equatable, CaseIterable {
     case submit, cancel, confirm, decline, nextField, previousField, search, nextMatch
     /// The saved-chats overlay.
     case renameSession, deleteSession
+    /// A tool call waiting for an answer: run it once, always (this tool, this pane), refuse it, or
+    /// (any other key) say what the choices are.
+    case approveOnce, approveAlways, refuseTool, explainApproval
+    /// The `/tools` overlay (F4 in a chat pane): open it, switch a tool off or on, restart a server.
+    case tools, toggleTool, restartToolServer
 }
 
 /// Where a binding applies. The dashboard is always in a stack of contexts, most specific first
@@ -34,12 +39,15 @@ public enum KeyContext: Sendable, Hashable {
     case filterInput
     /// The terminal is below the minimum size: only a message shows.
     case tooSmall
+    /// The focused chat pane asks whether to run a tool call.
+    case toolApproval
     case overlay(OverlayContext)
 }
 
 /// The overlays, as far as keys are concerned.
 public enum OverlayContext: String, Sendable, Hashable, CaseIterable {
     case help, helpSearch, confirm, prompt, pullPrompt, createForm, details, detailsSearch, sessions, sessionsSearch, sessionsRename
+    case tools
 }
 
 /// What a binding matches: one key, any printable character (or paste), or any key at all.
@@ -97,7 +105,8 @@ public struct KeyBinding: Sendable, Equatable {
 public enum Keymap {
     private static let list: [Key] = [.up, .down, .pageUp, .pageDown]
 
-    public static let bindings: [KeyBinding] = paneBindings + chatBindings + globalBindings + fieldBindings + overlayBindings
+    public static let bindings: [KeyBinding] = paneBindings + approvalBindings + chatBindings + globalBindings + fieldBindings
+        + overlayBindings
 
     static let paneBindings: [KeyBinding] = {
         var all: [KeyBinding] = []
@@ -153,15 +162,26 @@ public enum Keymap {
         KeyBinding([.control("x")], .closePane, .pane(.chat), "close pane"),
         KeyBinding([.control("l")], .clearChat, .pane(.chat), "clear (new chat)"),
         KeyBinding([.control("t")], .toggleThinking, .pane(.chat), "fold thinking"),
+        KeyBinding([.control("f")], .toggleToolResults, .pane(.chat), "unfold/fold tool results"),
         KeyBinding([.control("r")], .regenerate, .pane(.chat), "regenerate"),
         KeyBinding([.control("j")], .newline, .pane(.chat), "newline"),
         KeyBinding([.up], .historyUp, .pane(.chat), "previous input"),
         KeyBinding([.down], .historyDown, .pane(.chat), "next input"),
         KeyBinding([.control("y")], .copyReply, .pane(.chat), "copy reply (OSC 52)"),
         KeyBinding([.control("b")], .copyCode, .pane(.chat), "copy last code block"),
+        KeyBinding([.function(4)], .tools, .pane(.chat), "tools (MCP servers), as /tools"),
         KeyBinding([.pageUp], .pageUp, .pane(.chat), "scroll up"),
         KeyBinding([.pageDown], .pageDown, .pane(.chat), "scroll down"),
         KeyBinding([.end], .moveBottom, .pane(.chat), "follow (and end of line)"),
+    ]
+
+    /// While a tool call waits for an answer the prompt is not typed into: every key answers.
+    static let approvalBindings: [KeyBinding] = [
+        KeyBinding([.character("y")], .approveOnce, .toolApproval, "run this call", bar: true),
+        KeyBinding([.character("a")], .approveAlways, .toolApproval, "always run this tool here", bar: true),
+        KeyBinding([.character("n")], .refuseTool, .toolApproval, "refuse (the model is told)", bar: true),
+        KeyBinding([.escape], .stop, .toolApproval, "stop the tool calls", bar: true),
+        KeyBinding(patterns: [.printable], .explainApproval, .toolApproval, "other keys: what the choices are"),
     ]
 
     static let globalBindings: [KeyBinding] = [
@@ -251,6 +271,12 @@ public enum Keymap {
         KeyBinding([.escape], .cancel, .overlay(.sessionsSearch), "clear search", bar: true),
         KeyBinding([.enter], .submit, .overlay(.sessionsRename), "rename", bar: true),
         KeyBinding([.escape], .cancel, .overlay(.sessionsRename), "cancel", bar: true),
+
+        KeyBinding([.up, .character("k")], .moveUp, .overlay(.tools), "up"),
+        KeyBinding([.down, .character("j")], .moveDown, .overlay(.tools), "down"),
+        KeyBinding([.character(" "), .enter], .toggleTool, .overlay(.tools), "tool off/on", bar: true),
+        KeyBinding([.character("r")], .restartToolServer, .overlay(.tools), "start/restart server", bar: true),
+        KeyBinding([.escape, .character("q"), .function(4)], .cancel, .overlay(.tools), "close", bar: true),
     ]
 
     /// The table grouped by context, in table order (the table is constant; this is its index).
@@ -280,9 +306,9 @@ public enum Keymap {
     /// too-small screen, and each overlay (with its text field where it has one).
     public static let knownStacks: [[KeyContext]] = Pane.allCases.map { pane in
         pane == .chat ? [.pane(.chat), .textInput, .global] : [.pane(pane), .global]
-    } + [[.filterInput, .textInput], [.tooSmall]] + OverlayContext.allCases.map { overlay in
+    } + [[.toolApproval, .pane(.chat), .global], [.filterInput, .textInput], [.tooSmall]] + OverlayContext.allCases.map { overlay in
         switch overlay {
-        case .help, .confirm, .details, .sessions: return [.overlay(overlay)]
+        case .help, .confirm, .details, .sessions, .tools: return [.overlay(overlay)]
         default: return [.overlay(overlay), .textInput]
         }
     }

@@ -58,6 +58,12 @@ public enum Msg: Sendable, Equatable {
     case demoFailed(String)
     /// The demo started with `d` ended; the dashboard is back on this host.
     case demoStopped(host: String)
+    /// A tool server started and listed its tools, or could not start (why, in words).
+    case toolServerStarted(name: String, Result<[ToolInfo], ToolFailure>)
+    /// A running tool server ended or broke the protocol (why, in words), and what it last wrote to stderr.
+    case toolServerFailed(name: String, reason: String, stderr: String)
+    /// A tool call (the effect `id`) of a chat pane ended.
+    case toolCallFinished(pane: Int, id: EffectID, ToolCallOutcome)
     /// SIGINT, SIGTERM or SIGHUP arrived.
     case terminationRequested
 }
@@ -105,6 +111,13 @@ public enum Effect: Sendable, Equatable {
     case modelOperation(ModelOperation, host: String)
     case fetchDetails(host: String, model: String)
     case cancel(EffectID)
+    // Tools: MCP servers, started lazily, and calls to their tools.
+    /// Start these tool servers and list their tools (each answers with `.toolServerStarted`).
+    case startToolServers([String])
+    /// Stop a tool server (if it runs) and start it again.
+    case restartToolServer(String)
+    /// Call `tool` on `server`; `.toolCallFinished` answers. `.cancel(id)` stops it.
+    case callTool(pane: Int, server: String, tool: String, arguments: [String: JSONValue], timeout: Double, id: EffectID)
     case startDemo
     /// Leave the demo started with `d` for the server it replaced.
     case stopDemo
@@ -153,6 +166,24 @@ public enum ModelOperation: Sendable, Equatable {
         case .load, .unload, .keepAlive: return false
         }
     }
+}
+
+/// Why a tool server or call failed, in words for the pane.
+public struct ToolFailure: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// How a tool call ended.
+public enum ToolCallOutcome: Sendable, Equatable {
+    /// The tool's answer as text; `isError` when the tool itself reported a failure.
+    case result(String, isError: Bool)
+    /// The call could not be made or broke off (server crashed, protocol error): why.
+    case failed(String)
+    /// No answer within the limit (seconds).
+    case timedOut(Double)
+    /// Stopped by the user (Esc).
+    case cancelled
 }
 
 /// Why a chat input could not be used: shown in the pane, never sent.

@@ -47,9 +47,9 @@ func sendChat(_ state: inout AppState) -> [Effect] {
 func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     var pane = state.chats[index]
     guard let model = pane.model else { return [] }
-    let id = state.makeEffectID()
     let host = paneHost(state, index)
     if isEmbeddingModel(state, host: host, model) {
+        let id = state.makeEffectID()
         pane.entries.append(ChatEntry(role: .user, content: prompt))
         pane.status = .waiting
         pane.streamEffect = id
@@ -62,22 +62,11 @@ func send(_ state: inout AppState, index: Int, prompt: String) -> [Effect] {
     user.images = pane.pendingImages
     pane.pendingImages = []
     pane.entries.append(user)
-    var options = pane.options
-    if options.isEmpty { options = [:] }
-    let request = ChatRequest(
-        model: model, messages: pane.requestMessages, options: options.isEmpty ? nil : options,
-        think: pane.think)
-    pane.entries.append(ChatEntry(role: .assistant, content: ""))
-    pane.status = .waiting
-    pane.sentAt = state.now
-    pane.firstTokenAt = nil
-    pane.scrollBack = 0
-    pane.jumpToEntry = nil
-    pane.streamEffect = id
+    pane.toolRounds = 0
     state.chats[index] = pane
     var effects = sessionEffects(&state, index: index)
-    if let save = entryEffect(state, index: index, entryIndex: pane.entries.count - 2, complete: true) { effects.append(save) }
-    return effects + [.startChat(pane: pane.id, host: host, request: request, id: id)]
+    if let save = entryEffect(state, index: index, entryIndex: state.chats[index].entries.count - 1, complete: true) { effects.append(save) }
+    return effects + requestReply(&state, index: index)
 }
 
 /// The host a pane's replies come from.
@@ -155,6 +144,8 @@ func runCommand(_ state: inout AppState, _ command: ChatCommand) -> [Effect] {
             : "saved as you go — ^S lists saved chats")
     case .export(let path, let replace):
         return [.exportMarkdown(pane: state.chat.id, path: path, markdown: transcriptMarkdown(state.chat), replace: replace)]
+    case .tools:
+        return openToolsOverlay(&state)
     case .help:
         addNotice(&state, index: index, ChatCommand.helpText)
     }
@@ -202,6 +193,8 @@ func applyChatChunk(_ state: inout AppState, pane: Int, _ chunk: ChatResponse) {
         }
         state.chats[index].status = hasContent ? .streaming : .thinking
     }
+    // Tool calls may come in several chunks, the final one included: each adds to the list.
+    if let calls = chunk.message.toolCalls, !calls.isEmpty { state.chats[index].entries[last].toolCalls += calls }
     if chunk.done { state.chats[index].entries[last].metrics = chunk.metrics }
 }
 
@@ -263,6 +256,9 @@ func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) -> [Eff
     }
     var effects = sessionEffects(&state, index: index)
     if let save = entryEffect(state, index: index, entryIndex: entryIndex, complete: true) { effects.append(save) }
+    if error == nil, !state.chats[index].entries[entryIndex].toolCalls.isEmpty {
+        effects += beginToolCalls(&state, index: index, reply: entryIndex)
+    }
     if error == nil, let use = contextUse(state, pane: index), use.used * 10 >= use.size * 9 {
         let percent = use.used * 100 / use.size
         addNotice(&state, index: index, "the context is \(percent)% full (\(Format.count(use.used)) of \(Format.count(use.size)) tokens): "
@@ -363,6 +359,8 @@ func performChatAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         setNotice(&state, state.compareMode ? "compare: Enter sends to every pane" : "compare off")
     case .toggleThinking:
         state.chat.thinkingCollapsed.toggle()
+    case .toggleToolResults:
+        state.chat.toolResultsShown.toggle()
     case .regenerate:
         guard !state.chat.isStreaming, let lastUser = state.chat.entries.lastIndex(where: { $0.role == .user }) else {
             return []
@@ -445,10 +443,20 @@ public func transcriptMarkdown(_ pane: ChatPane) -> String {
                 out += entry.thinking.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
                     .joined(separator: "\n") + "\n\n"
             }
-            out += entry.content + "\n\n"
+            if !entry.content.isEmpty { out += entry.content + "\n\n" }
             if let interruption = entry.interruption { out += "_(\(interruption))_\n\n" }
             if let metrics = entry.metrics, let rate = metrics.evalRate {
                 out += "_\(metrics.evalCount) tokens · \(Format.tokensPerSecond(rate))_\n\n"
+            }
+        case .tool:
+            guard let call = entry.tool else { continue }
+            let server = call.server.map { " on \($0)" } ?? ""
+            out += "### Tool call: \(call.name)\(server) — \(ToolCallText.stateLabel(call.state))\n\n"
+            out += "```json\n\(call.argumentsText)\n```\n\n"
+            if !entry.content.isEmpty {
+                // A fence longer than any run of backticks in the result keeps it one block.
+                let fence = String(repeating: "`", count: max(3, longestBacktickRun(entry.content) + 1))
+                out += "\(fence)\n\(entry.content)\n\(fence)\n\n"
             }
         case .unreadable:
             out += "_(\(entry.content))_\n\n"
@@ -457,6 +465,17 @@ public func transcriptMarkdown(_ pane: ChatPane) -> String {
         }
     }
     return out
+}
+
+/// The longest run of backticks in `text`.
+func longestBacktickRun(_ text: String) -> Int {
+    var longest = 0
+    var run = 0
+    for byte in text.utf8 {
+        run = byte == UInt8(ascii: "`") ? run + 1 : 0
+        longest = max(longest, run)
+    }
+    return longest
 }
 
 /// Thinking levels as the pane shows and checks them.

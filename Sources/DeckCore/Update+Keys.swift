@@ -25,6 +25,7 @@ public func keyContexts(_ state: AppState) -> [KeyContext] {
             if list.confirmingDelete { return [.overlay(.confirm)] }
             if list.isSearching { return [.overlay(.sessionsSearch), .textInput] }
             return [.overlay(.sessions)]
+        case .tools: return [.overlay(.tools)]
         }
     }
     return paneKeyContexts(state)
@@ -35,6 +36,7 @@ public func keyContexts(_ state: AppState) -> [KeyContext] {
 public func paneKeyContexts(_ state: AppState) -> [KeyContext] {
     switch state.focus {
     case .models where state.modelsPane.isEditingFilter: return [.filterInput, .textInput]
+    case .chat where state.chat.status == .awaitingApproval: return [.toolApproval, .pane(.chat), .global]
     case .chat: return [.pane(.chat), .textInput, .global]
     default: return [.pane(state.focus), .global]
     }
@@ -124,6 +126,8 @@ func performOverlay(_ state: inout AppState, _ overlay: Overlay, _ action: Actio
         return performDetails(&state, details, action, key)
     case .sessions(let list):
         return performSessionList(&state, list, action, key)
+    case .tools(let tools):
+        return performToolsOverlay(&state, tools, action)
     }
 }
 
@@ -232,16 +236,25 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
             if !running.isEmpty { return running.map { .cancel($0) } }
         }
         if let id = state.chat.streamEffect { return [.cancel(id)] }
+        if state.chat.awaitingToolServers || state.chat.status == .awaitingApproval {
+            return stopToolLoop(&state, index: state.activeChat)
+        }
         if !state.chat.input.isEmpty { state.chat.input.clear() }
     case .mark, .delete, .copy, .rename, .details, .load, .unload, .keepAlive, .create, .push:
         return performModelAction(&state, action)
     case .cancelJob, .restartJob, .clearFinished, .showError:
         return performJobAction(&state, action)
-    case .newPane, .closePane, .nextPane, .toggleCompare, .toggleThinking, .regenerate, .historyUp, .historyDown,
+    case .newPane, .closePane, .nextPane, .toggleCompare, .toggleThinking, .toggleToolResults, .regenerate, .historyUp, .historyDown,
         .newline, .copyReply, .copyCode, .sessions:
         return performChatAction(&state, action)
     case .clearChat:
         return clearChat(&state, index: state.activeChat)
+    case .approveOnce, .approveAlways, .refuseTool, .explainApproval:
+        return answerApproval(&state, action)
+    case .tools:
+        return openToolsOverlay(&state)
+    case .toggleTool, .restartToolServer:
+        break  // the `/tools` overlay's own
     case .type, .edit, .submit, .cancel, .confirm, .decline, .nextField, .previousField, .search, .nextMatch,
         .renameSession, .deleteSession:
         break  // overlay and text-field actions, handled before

@@ -101,6 +101,13 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .demoFailed(let reason):
         setNotice(&state, "demo failed: \(reason)")
         return []
+    case .toolServerStarted(let name, let result):
+        return toolServerStarted(&state, name: name, result)
+    case .toolServerFailed(let name, let reason, let stderr):
+        toolServerFailed(&state, name: name, reason: reason, stderr: stderr)
+        return []
+    case .toolCallFinished(let pane, let id, let outcome):
+        return toolCallFinished(&state, pane: pane, id: id, outcome)
     case .terminationRequested:
         state.wantsQuit = true
         return cancelAll(&state) + [.quit]

@@ -27,6 +27,9 @@ public struct DashboardHost: Sendable {
 
 /// How the dashboard was asked to start.
 public struct DashboardOptions: Sendable {
+    /// MCP servers whose tools chat panes offer (`--mcp`, `mcp:`), and how long a call may take.
+    public var toolServers: [ToolServerSpec] = []
+    public var toolTimeout: Double = 60
     /// `--host`, overriding `OLLAMA_HOST` (one server).
     public var host: String?
     /// Named servers (from several `--host NAME=URL` or the config file); when not empty, `host` is
@@ -105,7 +108,8 @@ public enum DashboardLauncher {
         let inbox = Inbox()
         // Opening SQLite and reading the open chats block: off the event loop this task runs on.
         let (store, openProblem) = await offEventLoop { openStore(options) }
-        let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store)
+        let runner = EffectRunner(inbox: inbox, client: client, demoConfiguration: demoConfiguration, store: store,
+                                  toolServers: options.toolServers)
         let state = AppState(
             host: configuration.host.description, now: Date(), isDemo: demoServer != nil,
             canOfferDemo: demoServer == nil && !namedHost)
@@ -130,7 +134,8 @@ public enum DashboardLauncher {
         }
         let inbox = Inbox()
         let (store, openProblem) = await offEventLoop { openStore(options) }
-        let runner = EffectRunner(inbox: inbox, clients: clients, demoConfiguration: demoConfiguration, store: store)
+        let runner = EffectRunner(inbox: inbox, clients: clients, demoConfiguration: demoConfiguration, store: store,
+                                  toolServers: options.toolServers)
         let endpoints = options.hosts.map { HostEndpoint(name: $0.name, url: $0.configuration.host.description) }
         let state = AppState(hosts: endpoints, defaultHost: options.defaultHost, now: Date())
         return await runDashboard(options, state: state, runner: runner, inbox: inbox, store: store, storeProblem: openProblem,
@@ -145,6 +150,8 @@ public enum DashboardLauncher {
         var state = initial
         state.utcOffsetSeconds = localUTCOffset()
         state.stallSeconds = options.stallSeconds
+        state.tools = ToolsState(servers: options.toolServers.map(\.initialState))
+        state.tools.callTimeout = options.toolTimeout
         state.sessionKeySalt = String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-"
         if let notice {
             state.notice = notice

@@ -28,29 +28,34 @@ public final class EffectRunner: Sendable {
     private let fileEffects: FileEffects
     /// The host a demo stands in for (the single host of a dashboard that named none).
     private let demoHost: String
+    /// MCP tool servers and their calls.
+    private let toolEffects: ToolEffects
 
     /// One client per host, by host name; the demo stands in for `demoHost` (default: the only host).
     public init(inbox: Inbox, clients: [String: OllamaClient], demoHost: String? = nil, demoConfiguration: SimConfiguration,
-                store: ChatStore? = nil) {
+                store: ChatStore? = nil, toolServers: [ToolServerSpec] = []) {
         self.inbox = inbox
         self.network = NetworkEffects(inbox: inbox, clients: clients, pacer: pacer)
         self.demoConfiguration = demoConfiguration
         self.demoHost = demoHost ?? clients.keys.sorted().first ?? ""
         self.storeEffects = StoreEffects(store: store, inbox: inbox)
         self.fileEffects = FileEffects(inbox: inbox)
+        self.toolEffects = ToolEffects(inbox: inbox, servers: toolServers)
     }
 
     /// A single-host dashboard: the client's host, named as ``HostEndpoint/defaultName(for:)`` names it.
-    public convenience init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil) {
+    public convenience init(inbox: Inbox, client: OllamaClient, demoConfiguration: SimConfiguration, store: ChatStore? = nil,
+                            toolServers: [ToolServerSpec] = []) {
         let name = HostEndpoint.defaultName(for: client.hostDescription)
-        self.init(inbox: inbox, clients: [name: client], demoHost: name, demoConfiguration: demoConfiguration, store: store)
+        self.init(inbox: inbox, clients: [name: client], demoHost: name, demoConfiguration: demoConfiguration, store: store,
+                  toolServers: toolServers)
     }
 
     /// Waits for queued store writes (before exit), without blocking a thread.
     public func flushStore() async { await storeEffects.flush() }
 
     public func run(_ effect: Effect) {
-        if storeEffects.run(effect) || fileEffects.run(effect) || network.run(effect) { return }
+        if storeEffects.run(effect) || fileEffects.run(effect) || toolEffects.run(effect) || network.run(effect) { return }
         switch effect {
         case .startDemo:
             startDemo()
@@ -69,7 +74,7 @@ public final class EffectRunner: Sendable {
     }
 
     /// Effects still running (tests check none is left behind).
-    var trackedCount: Int { network.trackedCount }
+    var trackedCount: Int { network.trackedCount + toolEffects.runningCount }
 
     /// The client the demo replaced, to go back to.
     private let replacedClient = Mutex<OllamaClient?>(nil)
@@ -105,9 +110,10 @@ public final class EffectRunner: Sendable {
         }
     }
 
-    /// Cancels everything and closes the clients and any demo server.
+    /// Cancels everything, stops the tool servers, and closes the clients and any demo server.
     public func shutdown() async {
         network.cancelAll()
+        await toolEffects.shutdown()
         for client in network.allClients { try? await client.shutdown() }
         if let replaced = replacedClient.withLock({ $0 }) { try? await replaced.shutdown() }
         if let server = demo.withLock({ $0 }) { await server.stop() }

@@ -91,6 +91,10 @@ public final class ChatStore: Sendable {
         migrator.registerMigration("v4: session host") { db in
             try db.execute(sql: "ALTER TABLE session ADD COLUMN host TEXT")
         }
+        // Tools: a reply's tool calls (as the server sent them) and a tool entry's call and state.
+        migrator.registerMigration("v5: tool calls") { db in
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN tool TEXT")
+        }
         return migrator
     }
 
@@ -136,14 +140,16 @@ public final class ChatStore: Sendable {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO message (session_key, position, role, content, thinking, images, metrics, interruption, ttft, complete)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO message (session_key, position, role, content, thinking, images, metrics, interruption, ttft, complete, tool)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(session_key, position) DO UPDATE SET role = excluded.role, content = excluded.content,
                     thinking = excluded.thinking, images = excluded.images, metrics = excluded.metrics,
-                    interruption = excluded.interruption, ttft = excluded.ttft, complete = excluded.complete
+                    interruption = excluded.interruption, ttft = excluded.ttft, complete = excluded.complete,
+                    tool = excluded.tool
                     """,
                 arguments: [session, position, entry.role.rawValue, entry.content, entry.thinking, Self.json(images),
-                            entry.metrics.map { Self.json($0) }, entry.interruption, entry.timeToFirstToken, complete])
+                            entry.metrics.map { Self.json($0) }, entry.interruption, entry.timeToFirstToken, complete,
+                            StoredTool(entry).map { Self.json($0) }])
         }
     }
 
@@ -222,6 +228,17 @@ public final class ChatStore: Sendable {
             } ?? ""
             return AttachedImage(name: image.name, byteCount: image.byteCount, width: image.width, height: image.height,
                                  format: image.format, base64: base64)
+        }
+        let toolText: String? = try? row.decode(forColumn: "tool")
+        if let toolText {
+            guard let stored = try? decoder.decode(StoredTool.self, from: Data(toolText.utf8)) else {
+                return ChatEntry(role: .unreadable, content: "a saved tool call could not be read")
+            }
+            entry.toolCalls = stored.calls ?? []
+            entry.tool = stored.call
+        }
+        if entry.role == .tool, entry.tool == nil {
+            return ChatEntry(role: .unreadable, content: "a saved tool result has no call")
         }
         let complete: Bool = (try? row.decode(forColumn: "complete")) ?? false
         if !complete, entry.role == .assistant, entry.interruption == nil { entry.interruption = "interrupted (the app stopped)" }
@@ -356,4 +373,16 @@ struct StoredImage: Codable {
     var height: Int?
     var format: String
     var digest: String?
+}
+
+/// What the `tool` column keeps: a reply's calls, or a tool entry's call.
+struct StoredTool: Codable {
+    var calls: [ToolCall]?
+    var call: ToolCallRecord?
+
+    init?(_ entry: ChatEntry) {
+        guard !entry.toolCalls.isEmpty || entry.tool != nil else { return nil }
+        calls = entry.toolCalls.isEmpty ? nil : entry.toolCalls
+        call = entry.tool
+    }
 }

@@ -194,6 +194,10 @@ enum ChatView {
         case .done: return "done"
         case .stopped: return "stopped"
         case .failed: return "error"
+        case .awaitingApproval: return "tool call: y/a/n"
+        case .runningTool:
+            let waited = chat.sentAt.map { max(0, Int(now.timeIntervalSince($0))) } ?? 0
+            return "running tool \(Format.elapsed(seconds: waited)) · Esc stops"
         }
     }
 
@@ -259,9 +263,12 @@ enum ChatView {
     ) -> [Line] {
         let key = TranscriptCache.Key(
             revision: entry.revision, width: width, thinkingCollapsed: chat.thinkingCollapsed,
-            showsPending: isLast && chat.isStreaming, tailBytes: longest > tailBytes ? tailBytes : 0)
+            showsPending: isLast && chat.isStreaming,
+            asking: isAsked(entry, chat),
+            toolResultsShown: entry.role == .tool && chat.toolResultsShown,
+            tailBytes: longest > tailBytes ? tailBytes : 0)
         return caches.transcript.lines(for: key) {
-            entryLines(tail(entry, bytes: tailBytes), width: width, isLast: isLast, chat: chat, caches: caches)
+            entryLines(tail(entry, bytes: tailBytes), width: width, isLast: isLast, chat: chat, caches: caches, asking: key.asking)
         }
     }
 
@@ -288,7 +295,15 @@ enum ChatView {
         return "…" + rest
     }
 
-    static func entryLines(_ entry: ChatEntry, width: Int, isLast: Bool, chat: ChatPane, caches: RenderCaches) -> [Line] {
+    /// Whether `entry` is the tool call the pane asks about now.
+    static func isAsked(_ entry: ChatEntry, _ chat: ChatPane) -> Bool {
+        guard entry.role == .tool, let asked = chat.callAwaitingApproval else { return false }
+        return chat.entries[asked].revision == entry.revision
+    }
+
+    static func entryLines(
+        _ entry: ChatEntry, width: Int, isLast: Bool, chat: ChatPane, caches: RenderCaches, asking: Bool? = nil
+    ) -> [Line] {
         var lines: [Line] = []
         let textWidth = max(1, width - 2)
         switch entry.role {
@@ -303,6 +318,8 @@ enum ChatView {
             for line in TextWrap.wrap(entry.content, width: width) { lines.append(Line(text: line, style: Style(.dim))) }
         case .unreadable:
             for line in TextWrap.wrap("⚠ " + entry.content, width: width) { lines.append(Line(text: line, style: Style(.warning))) }
+        case .tool:
+            lines += toolLines(entry, width: textWidth, chat: chat, asking: asking ?? isAsked(entry, chat))
         case .assistant:
             if !entry.thinking.isEmpty {
                 if chat.thinkingCollapsed {
@@ -340,6 +357,52 @@ enum ChatView {
             }
         }
         lines.append(Line(text: "", style: .normal))
+        return lines
+    }
+
+    /// A tool call: `⚙ tool · server {arguments}`, then its state and its result (folded to one line
+    /// unless ^F unfolded them), or the choices while it is asked about. Everything from the model
+    /// and the tool is drawn through `put`, which leaves out control characters and escapes.
+    static func toolLines(_ entry: ChatEntry, width: Int, chat: ChatPane, asking: Bool) -> [Line] {
+        guard let call = entry.tool else { return [] }
+        var lines: [Line] = []
+        let server = call.server.map { " · \($0)" } ?? ""
+        let head = "⚙ \(call.name)\(server) \(call.argumentsText)"
+        for (i, line) in TextWrap.wrap(head, width: width).prefix(4).enumerated() {
+            lines.append(Line(text: line, style: Style(.accent, i == 0 ? [.bold] : []), indent: i == 0 ? 0 : 2))
+        }
+        switch call.state {
+        case .pending where asking:
+            let keys = [KeyContext.toolApproval]
+            let choices = [(Action.approveOnce, "run"), (.approveAlways, "always here"), (.refuseTool, "refuse"), (.stop, "stop")]
+                .compactMap { action, words in Keymap.label(for: action, in: keys).map { "\($0) \(words)" } }
+            for line in TextWrap.wrap("run this tool call?  " + choices.joined(separator: " · "), width: max(1, width - 2)) {
+                lines.append(Line(text: line, style: Style(.warning, [.bold]), indent: 2))
+            }
+        case .pending:
+            lines.append(Line(text: "waits its turn", style: Style(.dim), indent: 2))
+        case .running:
+            lines.append(Line(text: "running…", style: Style(.dim), indent: 2))
+        default:
+            let mark: String
+            switch call.state {
+            case .done: mark = "✓"
+            case .refused, .cancelled: mark = "⏹"
+            default: mark = "⚠"
+            }
+            let style = call.state == .done ? Style(.dim) : Style(.warning)
+            let label = ToolCallText.stateLabel(call.state)
+            if chat.toolResultsShown, !entry.content.isEmpty {
+                lines.append(Line(text: "\(mark) \(label):", style: style, indent: 2))
+                for line in TextWrap.wrap(entry.content, width: max(1, width - 2)).prefix(200) {
+                    lines.append(Line(text: line, style: Style(.dim), indent: 4))
+                }
+            } else {
+                let flat = entry.content.prefix(4 * max(width, 8)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                let text = "\(mark) \(label)" + (flat.isEmpty || flat == label ? "" : " · " + flat)
+                lines.append(Line(text: DisplayWidth.truncate(text, toWidth: max(1, width - 2), ellipsis: true), style: style, indent: 2))
+            }
+        }
         return lines
     }
 }

@@ -86,7 +86,10 @@ struct InlineParse: Sendable {
                 append(range: (i + 2)..<end, style)
                 i = end + 2
             } else if c == star || c == underscore, i + 1 < bytes.count, bytes[i + 1] != space,
-                let end = closing(c, double: false, from: i + 1, opener: i), end > i + 1, bytes[end - 1] != space
+                // As in CommonMark, `_` inside a word (snake_case, get_current_time) is no emphasis.
+                c == star || !Self.isWordByte(i > 0 ? bytes[i - 1] : 0),
+                let end = closing(c, double: false, from: i + 1, opener: i), end > i + 1, bytes[end - 1] != space,
+                c == star || !Self.isWordByte(end + 1 < bytes.count ? bytes[end + 1] : 0)
             {
                 var style = base
                 style.attributes.insert(.italic)
@@ -124,6 +127,11 @@ struct InlineParse: Sendable {
 
     private mutating func append(range: Range<Int>, _ style: Style) {
         for index in range { items.append((characters[index], style)) }
+    }
+
+    /// An ASCII letter or digit.
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
     /// The byte of a one-byte (ASCII) character, else 0.

@@ -69,6 +69,9 @@ enum OverlayView {
             return drawDetails(&buffer, details, fleet: state.isFleet)
         case .sessions(let list):
             return drawSessions(&buffer, list, state)
+        case .tools(let tools):
+            drawTools(&buffer, tools, state)
+            return nil
         }
     }
 

@@ -10,6 +10,9 @@ final class TranscriptCache: Sendable {
         var width: Int
         var thinkingCollapsed: Bool
         var showsPending: Bool
+        /// A tool entry: the one asked about now (it shows the choices), and results unfolded.
+        var asking = false
+        var toolResultsShown = false
         /// The tail's size when the entry was cut to one (0 when drawn whole).
         var tailBytes: Int
     }

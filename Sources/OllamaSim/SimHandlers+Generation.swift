@@ -16,8 +16,8 @@ extension SimHandlers {
         var think: Bool
         var prompt: String
         var tokenLimit: Int?
-        var toolName: String?
-        var toolArgument: String?
+        /// What a request that offered tools gets: calls to ask for, or an answer from their results.
+        var tools: SimToolPlan?
         var contextLength: Int?
     }
 
@@ -29,11 +29,19 @@ extension SimHandlers {
         let messages = try body.array("messages", goType: "[]api.Message") ?? []
         var prompt = ""
         var hasImages = false
+        // The `role: "tool"` messages that end the conversation: the results of the calls just made.
+        var toolResults: [(name: String, content: String)] = []
         for message in messages {
             guard case .object(let fields) = message else {
                 throw SimRejection(status: 400, message: "json: cannot unmarshal \(SimRequestBody.jsonType(message)) into Go struct field ChatRequest.messages of type api.Message")
             }
-            if case .string(let role)? = fields["role"], role.lowercased() == "user", case .string(let text)? = fields["content"] {
+            let role = fields["role"]?.stringValue?.lowercased()
+            if role == "tool" {
+                toolResults.append((fields["tool_name"]?.stringValue ?? "tool", fields["content"]?.stringValue ?? ""))
+            } else {
+                toolResults = []
+            }
+            if role == "user", case .string(let text)? = fields["content"] {
                 prompt = text
             }
             if case .array(let images)? = fields["images"], !images.isEmpty {
@@ -49,13 +57,13 @@ extension SimHandlers {
             return try await loadOrUnload(model: model, requestedName: name, keepAlive: keepAlive, field: "message", responder)
         }
         let plan = try plan(body: body, requestedName: name, model: model, stream: stream, keepAlive: keepAlive,
-                            prompt: prompt, hasImages: hasImages, verb: "chat")
-        return try await produce(plan, responder) { content, thinking, done, toolCall in
+                            prompt: prompt, hasImages: hasImages, verb: "chat", toolResults: toolResults)
+        return try await produce(plan, responder) { content, thinking, done, toolCalls in
             var message = GoObject()
             message.add("role", "assistant")
             message.add("content", content)
             message.addOmitEmpty("thinking", thinking)
-            if let toolCall { message.add("tool_calls", .array([toolCall])) }
+            if let toolCalls { message.add("tool_calls", toolCalls) }
             return [("message", message.json)]
         }
     }
@@ -127,7 +135,7 @@ extension SimHandlers {
 
     func plan(
         body: SimRequestBody, requestedName: String, model: SimModel, stream: Bool, keepAlive: Double, prompt: String,
-        hasImages: Bool, verb: String
+        hasImages: Bool, verb: String, toolResults: [(name: String, content: String)] = []
     ) throws -> GenerationPlan {
         if model.has("embedding") && !model.has("completion") {
             throw SimRejection(status: 400, message: "\"\(requestedName)\" does not support \(verb)")
@@ -142,23 +150,13 @@ extension SimHandlers {
         case .enabled(false)?: thinking = false
         case nil: break
         }
-        var toolName: String?
-        var toolArgument: String?
+        var toolPlan: SimToolPlan?
         if let tools = try body.array("tools", goType: "[]api.Tool"), !tools.isEmpty {
             guard model.has("tools") else {
                 let full = "registry.ollama.ai/library/" + model.name
                 throw SimRejection(status: 400, message: "\(full) does not support tools")
             }
-            if case .object(let tool) = tools[0], case .object(let function)? = tool["function"],
-                case .string(let name)? = function["name"]
-            {
-                toolName = name
-                if case .object(let parameters)? = function["parameters"],
-                    case .array(let required)? = parameters["required"], case .string(let first)? = required.first
-                {
-                    toolArgument = first
-                }
-            }
+            toolPlan = SimToolPlan.plan(tools: tools, prompt: prompt, results: toolResults)
         }
         if hasImages && !model.has("vision") {
             throw SimRejection(status: 500, message: "this model is missing data required for image input")
@@ -175,8 +173,7 @@ extension SimHandlers {
         }
         return GenerationPlan(
             requestedName: requestedName, model: model, stream: stream, keepAliveSeconds: keepAlive, think: thinking,
-            prompt: prompt, tokenLimit: tokenLimit, toolName: toolName, toolArgument: toolArgument,
-            contextLength: contextLength)
+            prompt: prompt, tokenLimit: tokenLimit, tools: toolPlan, contextLength: contextLength)
     }
 
     /// An empty chat or generate: load the model (or unload it with keep-alive 0) and answer one object.
@@ -208,7 +205,7 @@ extension SimHandlers {
     /// Streams (or collects) a reply: thinking tokens, then content tokens, then the final chunk.
     func produce(
         _ plan: GenerationPlan, _ responder: SimResponder,
-        payload: @escaping (_ content: String, _ thinking: String?, _ done: Bool, _ toolCall: GoJSON?) -> [(String, GoJSON)]
+        payload: @escaping (_ content: String, _ thinking: String?, _ done: Bool, _ toolCalls: GoJSON?) -> [(String, GoJSON)]
     ) async throws -> SimRouter.Disposition {
         let start = ContinuousClock.now
         let newlyLoaded = await state.load(
@@ -220,6 +217,7 @@ extension SimHandlers {
         let thinkingTokens = plan.think ? SimText.thinkingTokens(prompt: plan.prompt, random: &random) : []
         let tokenCount = plan.tokenLimit ?? configuration.replyTokens
         var contentTokens = SimText.replyTokens(prompt: plan.prompt, count: tokenCount, random: &random)
+        if let answer = plan.tools?.answer { contentTokens = SimText.tokenize(answer, random: &random) }
         if faults.contains(.escapes) {
             let hostile = ["\u{1B}]52;c;cm0gLXJmIH4=\u{07}", "\u{1B}[2J", "\u{1B}]0;pwned\u{07}", "\u{9B}31m",
                            "\u{202E}txet\u{202C}", "\u{1B}P+q\u{1B}\\"]
@@ -229,24 +227,17 @@ extension SimHandlers {
         let interval = Duration.nanoseconds(Int64(1e9 / max(configuration.tokensPerSecond, 0.001)))
         let promptEvalDuration = Int64(promptTokens) * 180_000
 
-        func line(_ content: String, _ thinking: String?, done: Bool, toolCall: GoJSON? = nil,
+        func line(_ content: String, _ thinking: String?, done: Bool, toolCalls: GoJSON? = nil,
                   metrics: [(String, GoJSON)] = []) -> GoJSON {
             var members: [(String, GoJSON)] = [("model", .string(plan.requestedName)), ("created_at", .string(utcNow()))]
-            members += payload(content, thinking, done, toolCall)
+            members += payload(content, thinking, done, toolCalls)
             members.append(("done", .bool(done)))
             if done { members.append(("done_reason", .string(plan.tokenLimit != nil ? "length" : "stop"))) }
             members += metrics
             return .object(members)
         }
 
-        let toolCall: GoJSON? = plan.toolName.map { name in
-            let id = "call_" + String(SeededRandom.hexDigest(plan.prompt).prefix(8))
-            let arguments: GoJSON = .object(plan.toolArgument.map { [($0, .string("Tokyo"))] } ?? [])
-            return .object([
-                ("id", .string(id)),
-                ("function", .object([("index", .int(0)), ("name", .string(name)), ("arguments", arguments)])),
-            ])
-        }
+        let toolCalls: GoJSON? = plan.tools.flatMap { $0.calls.isEmpty ? nil : $0.wireCalls(seed: plan.prompt) }
 
         func finalMetrics(evalStart: ContinuousClock.Instant) -> [(String, GoJSON)] {
             let evalDuration = nanoseconds(ContinuousClock.now - evalStart)
@@ -263,9 +254,9 @@ extension SimHandlers {
         if !plan.stream {
             try await Task.sleep(for: interval * (thinkingTokens.count + contentTokens.count))
             let thinking = thinkingTokens.joined()
-            let content = plan.toolName == nil ? contentTokens.joined() : ""
+            let content = toolCalls == nil ? contentTokens.joined() : ""
             try await responder.json(
-                .ok, line(content, thinking, done: true, toolCall: toolCall, metrics: finalMetrics(evalStart: start)))
+                .ok, line(content, thinking, done: true, toolCalls: toolCalls, metrics: finalMetrics(evalStart: start)))
             return .keepOpen
         }
 
@@ -280,9 +271,9 @@ extension SimHandlers {
                 try await injector.beforeLine(responder) { line("", $0, done: false) }
                 try await responder.line(line("", token, done: false))
             }
-            if let toolCall {
+            if let toolCalls {
                 try await injector.beforeLine(responder) { line($0, nil, done: false) }
-                try await responder.line(line("", nil, done: false, toolCall: toolCall))
+                try await responder.line(line("", nil, done: false, toolCalls: toolCalls))
             } else {
                 for token in contentTokens {
                     next += interval

@@ -59,22 +59,33 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("chat-store"), help: "The chat history database (default: $XDG_DATA_HOME/ollama-deck/chats.sqlite).")
     var chatStore: String?
 
+    @Option(name: .customLong("mcp"), help: ArgumentHelp(
+        "An MCP tool server: NAME=COMMAND [ARGS…] in one quoted value (split as a shell would, no shell runs), or NAME=URL for Streamable HTTP (repeatable).",
+        valueName: "NAME=COMMAND"))
+    var toolServers: [String] = []
+
+    @Option(name: .customLong("tool-timeout"), help: "Seconds a tool call may take before it counts as failed (default 60, or tool_timeout: in the config file).")
+    var toolTimeout: Double?
+
     func validate() throws {
         if demo, !server.hosts.isEmpty { throw ValidationError("--demo and --host cannot be used together") }
         if stallSeconds <= 0 { throw ValidationError("--stall-seconds must be positive") }
         if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be a positive number of seconds") }
         if !stallSeconds.isFinite { throw ValidationError("--stall-seconds must be a number of seconds") }
+        if let toolTimeout, !(toolTimeout > 0 && toolTimeout.isFinite) { throw ValidationError("--tool-timeout must be a positive number of seconds") }
     }
 
     func run() async throws {
         var options = DashboardOptions()
+        // A bad config file, --host or --mcp ends here, with its message: never half a config.
+        let fleet = try server.fleet(toolServers: toolServers)
         if !demo {
-            // A bad config file or --host ends here, with its message: never half a config.
-            let fleet = try server.fleet()
             options.hosts = fleet.hosts.map { DashboardHost(name: $0.name, configuration: fleet.configuration(for: $0)) }
             options.defaultHost = fleet.defaultHost
             options.warnings = fleet.warnings
         }
+        options.toolServers = fleet.toolServers
+        options.toolTimeout = toolTimeout ?? fleet.toolTimeout ?? 60
         options.demo = demo
         options.headers = server.extraHeaders
         options.noColor = noColor

@@ -33,10 +33,10 @@ struct ServerOptions: ParsableArguments {
 
     /// The servers named (flags, else the config file), or nil for the one `OLLAMA_HOST` names.
     /// A bad config file or `--host` ends the command with the message.
-    func fleet() throws -> Fleet {
+    func fleet(toolServers: [String] = []) throws -> Fleet {
         let environment = ProcessInfo.processInfo.environment
         do {
-            return try Fleet.resolve(hosts: hosts, configPath: config, environment: environment)
+            return try Fleet.resolve(hosts: hosts, configPath: config, environment: environment, toolServers: toolServers)
         } catch let error as ConfigError {
             printError(error.description)
             throw ExitCode.failure
