@@ -226,6 +226,7 @@ enum ChatView {
         var before = ChatPane(id: chat.id)
         before.entries = Array(chat.entries.dropLast())
         before.thinkingCollapsed = chat.thinkingCollapsed
+        before.toolResultsShown = chat.toolResultsShown
         let older = top < 0 ? transcriptLines(before, width: width, needed: -top, caches: caches) : []
         top = max(top, -older.count)  // a short history starts at the top of the pane
         let shownOlder = top < 0 ? Array(older.suffix(-top)) : []

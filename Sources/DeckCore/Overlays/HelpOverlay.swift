@@ -35,11 +35,12 @@ public enum HelpContent {
         let sections: [(String, [KeyContext])] = [
             ("Everywhere (in a text field, letters type: use the Ctrl or F-key form)", [.global]),
             ("Models", [.pane(.models)]), ("Running", [.pane(.running)]), ("Pulls", [.pane(.pulls)]),
-            ("Chat (letters type into the prompt)", [.pane(.chat)]), ("Hosts (with several servers)", [.pane(.hosts)]),
+            ("Chat (letters type into the prompt)", [.pane(.chat)]),
+            ("Chat: a tool call asks (the prompt waits)", [.toolApproval]), ("Hosts (with several servers)", [.pane(.hosts)]),
             ("Text fields", [.textInput]), ("Models filter", [.filterInput]),
             ("Questions (delete, replace, push, quit)", [.overlay(.confirm)]),
             ("Prompts", [.overlay(.prompt)]), ("Pull prompt (several servers)", [.overlay(.pullPrompt)]), ("Create form", [.overlay(.createForm)]),
-            ("Details", [.overlay(.details)]), ("Saved chats", [.overlay(.sessions)]),
+            ("Details", [.overlay(.details)]), ("Saved chats", [.overlay(.sessions)]), ("Tools (/tools, F4)", [.overlay(.tools)]),
             ("Details: search", [.overlay(.detailsSearch)]), ("Saved chats: search", [.overlay(.sessionsSearch)]), ("Saved chats: rename", [.overlay(.sessionsRename)]),
             ("This help", [.overlay(.help), .overlay(.helpSearch)]), ("Terminal too small", [.tooSmall]),
         ]
