@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "DeckTests",
             dependencies: ["TestSupport", "DeckCore", "DeckConfig", "DeckUI", "DeckStore", "DeckTools", "TermUI", "TermCurses", "DeckRuntime", "OllamaKit", "OllamaSim", "CExecutorHook"],
-            exclude: ["Snapshots"]
+            exclude: ["Snapshots", "Fixtures"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -114,7 +114,7 @@ public actor ToolServerConnection {
         }
         let timer = Task {
             try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { answer.answer(.timedOut(Double(timeout.components.seconds))) }
+            if !Task.isCancelled { answer.answer(.timedOut(Self.seconds(timeout))) }
         }
         let outcome = await withTaskCancellationHandler {
             await answer.wait()
@@ -165,6 +165,10 @@ public actor ToolServerConnection {
             return mcp.errorDescription ?? String(describing: mcp)
         }
         return String(describing: error)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func lastLine(_ text: String) -> String {
