@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,3 +143,9 @@ pid_t cprocess_spawn(const char *const argv[], const char *const envp[], int std
 }
 
 int cprocess_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+void cprocess_block_signals(void) {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+}

@@ -74,6 +74,7 @@ public final class ChildProcess: Sendable {
                              onEnd: @escaping @Sendable (ReadEnd) -> Void) {
         let output = self.output
         Thread.detachNewThread {
+            cprocess_block_signals()
             var pending = Data()
             var buffer = [UInt8](repeating: 0, count: 65536)
             var end = ReadEnd.closed
@@ -102,6 +103,7 @@ public final class ChildProcess: Sendable {
         }
         let errors = self.errors
         Thread.detachNewThread { [self] in
+            cprocess_block_signals()
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(errors, $0.baseAddress, $0.count) }

@@ -14,6 +14,10 @@ pid_t cprocess_spawn(const char *const argv[], const char *const envp[], int std
 /// A pipe whose two ends close on exec (pipe2 with O_CLOEXEC).
 int cprocess_pipe(int fds[2]);
 
+/// Blocks every signal in the calling thread: a reader thread must never take the SIGHUP,
+/// SIGTERM or SIGWINCH the dashboard's signal watcher waits for.
+void cprocess_block_signals(void);
+
 /// Forgets a child that has been reaped.
 void cprocess_forget(pid_t pid);
 

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mcp-server-time` from PyPI, in a virtual environment at the package root (`.venv-mcp`): made
+/// here when `.ci/run` has not made it already.
+enum TimeServer {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let venv = root.appendingPathComponent(".venv-mcp").path
+    static let command = venv + "/bin/mcp-server-time"
+
+    static func install() throws -> String {
+        if !FileManager.default.isExecutableFile(atPath: command) {
+            try shell(["python3", "-m", "venv", venv])
+            try shell([venv + "/bin/pip", "install", "--quiet", "mcp-server-time"])
+        }
+        return command
+    }
+}
+
+/// The pids of processes whose command line contains `text`.
+/// The pids of running `mcp-server-time` processes (the Python interpreter running the script;
+/// not the dashboard or the shell, whose command lines name it too).
+func pids(matching script: String) throws -> [Int32] {
+    try shell(["pgrep", "-f", "^[^ ]*python[^ ]* " + script]).split(separator: "\n").compactMap { Int32($0) }
+}
+
+@Suite("Tools end to end: a real MCP server from PyPI", .serialized)
+struct ToolsEndToEndTests {
+    static let deck = Products.path("ollama-deck")
+
+    @Test("--mcp adds mcp-server-time; asked the time in Taipei, the model calls it on y and answers from its result; the chat and its call come back after a restart; the server never outlives the dashboard, even killed")
+    func timeInTaipei() async throws {
+        let server = try TimeServer.install()
+        try #require(FileManager.default.isExecutableFile(atPath: server), "mcp-server-time did not install into \(TimeServer.venv)")
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let store = NSTemporaryDirectory() + "deck-tools-\(UUID().uuidString).sqlite"
+        let command = "'\(Self.deck)' --host \(sim.url) --mcp 'time=\(server)' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'"
+        let environment = ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none", "TERM": "xterm-256color"]
+        var tmux = try TmuxSession(command: command, width: 120, height: 40, environment: environment)
+        defer { tmux.kill() }
+        let (online, _) = try await tmux.waitFor { $0.contains("qwen3:8b") }
+        #expect(online)
+        // Not started before a chat offers tools.
+        #expect(try pids(matching: server).isEmpty)
+        try tmux.send("4")
+        try tmux.type("/model qwen3:8b")
+        try tmux.send("Enter")
+        try tmux.type("what time is it in Taipei?")
+        try tmux.send("Enter")
+        let (asked, askScreen) = try await tmux.waitFor(timeout: .seconds(60)) { $0.contains("run this tool call?") }
+        #expect(asked, "no approval asked:\n\(askScreen)")
+        #expect(askScreen.contains("⚙ get_current_time · time {\"timezone\":\"Asia/Taipei\"}"))
+        #expect(askScreen.contains("y run this call"))  // the help bar shows the choices
+        #expect(try pids(matching: server).count == 1)
+        try tmux.send("y")
+        let (answered, answer) = try await tmux.waitFor(timeout: .seconds(30)) { screen in
+            screen.contains("From the tool results: get_current_time says") && screen.contains("[done]")
+        }
+        #expect(answered, "no answer from the tool result:\n\(answer)")
+        // The answer is built from the tool's own result: a Taipei time, +08:00.
+        #expect(answer.contains("✓ done"))
+        #expect(answer.contains("+08:00"))
+
+        // F4 shows the server, ready with its two tools.
+        try tmux.send("F4")
+        let (overlay, tools) = try await tmux.waitFor { $0.contains("time · ready, 2 tools") }
+        #expect(overlay, "no tools overlay:\n\(tools)")
+        #expect(tools.contains("● convert_time"))
+        try tmux.send("Escape")
+
+        // Quitting stops the server.
+        try tmux.send("C-q")
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("EXITED=") }
+        var stopped = false
+        for _ in 0..<50 where !stopped {
+            stopped = try pids(matching: server).isEmpty
+            if !stopped { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stopped, "mcp-server-time outlived the dashboard")
+        tmux.kill()
+
+        // After a restart the chat is back with its tool call, and goes on from it.
+        tmux = try TmuxSession(command: command, width: 120, height: 40, environment: environment)
+        let (restored, again) = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("⚙ get_current_time · time") }
+        #expect(restored, "the tool call did not come back:\n\(again)")
+        #expect(again.contains("+08:00"))
+        try tmux.send("4")
+        try tmux.type("and in Tokyo?")
+        try tmux.send("Enter")
+        let (askedAgain, _) = try await tmux.waitFor(timeout: .seconds(60)) { $0.contains("run this tool call?") }
+        #expect(askedAgain)
+        let running = try pids(matching: server)
+        #expect(running.count == 1)
+        // Killed outright, the dashboard still takes its server with it (PR_SET_PDEATHSIG).
+        let deckPID = try #require(try tmux.programPID(named: "ollama-deck"))
+        kill(deckPID, SIGKILL)
+        var orphaned = true
+        for _ in 0..<50 where orphaned {
+            orphaned = !(try pids(matching: server).isEmpty)
+            if orphaned { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!orphaned, "mcp-server-time was orphaned by a killed dashboard")
+    }
+}
