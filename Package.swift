@@ -93,6 +93,9 @@ let package = Package(
             dependencies: [
                 "DeckCore", "OllamaKit", "CProcess", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The Swift runtime's executor hook, reachable when the runtime is linked into the binary.

@@ -4,9 +4,6 @@ import MCP
 import OllamaKit
 import Synchronization
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// One MCP server, started, listed and called through the SDK's `Client`. Every wait is bounded:
 /// starting, listing and each call have a time limit, and a server that exits or breaks the
@@ -50,11 +47,7 @@ public actor ToolServerConnection {
             guard let endpoint = URL(string: url), endpoint.scheme == "http" || endpoint.scheme == "https" else {
                 return .failure(ToolFailure("not an http(s) URL: \(url)"))
             }
-            transport = HTTPClientTransport(endpoint: endpoint, streaming: false, requestModifier: { request in
-                var request = request
-                for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-                return request
-            })
+            transport = StreamableHTTPTransport(endpoint: url, headers: headers)
         }
         self.client = client
         let answer = FirstAnswer<Result<[ToolInfo], ToolFailure>>()

@@ -27,6 +27,34 @@ func pids(matching script: String) throws -> [Int32] {
     try shell(["pgrep", "-f", "^[^ ]*python[^ ]* " + script]).split(separator: "\n").compactMap { Int32($0) }
 }
 
+/// A process in the background (posix_spawn, all output to /dev/null), killed by `stop`.
+final class BackgroundProcess {
+    let pid: pid_t
+
+    init(_ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        _ = spawnActionsCloseFrom(&actions, 3)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        guard posix_spawn(&child, arguments[0], &actions, nil, argv, environ) == 0 else {
+            throw HarnessError.simDidNotStart("cannot start \(arguments[0])")
+        }
+        pid = child
+    }
+
+    func stop() {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    }
+}
+
 @Suite("Tools end to end: a real MCP server from PyPI", .serialized)
 struct ToolsEndToEndTests {
     static let deck = Products.path("ollama-deck")
@@ -105,5 +133,41 @@ struct ToolsEndToEndTests {
             if orphaned { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(!orphaned, "mcp-server-time was orphaned by a killed dashboard")
+    }
+
+    @Test("--mcp NAME=URL reaches a Streamable HTTP server built on the official Python SDK; its event-stream answers come back")
+    func streamableHTTP() async throws {
+        _ = try TimeServer.install()
+        let port = Int.random(in: 20_000...40_000)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("http_mcp.py").path
+        let server = try BackgroundProcess([TimeServer.venv + "/bin/python", script, String(port)])
+        defer { server.stop() }
+        var listening = false
+        for _ in 0..<100 where !listening {
+            listening = (try shell(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1",
+                                    "http://127.0.0.1:\(port)/mcp"])) != "000"
+            if !listening { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(listening, "the Python MCP server did not listen on \(port)")
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let store = NSTemporaryDirectory() + "deck-tools-http-\(UUID().uuidString).sqlite"
+        let tmux = try TmuxSession(
+            command: "'\(Self.deck)' --host \(sim.url) --mcp 'web=http://127.0.0.1:\(port)/mcp' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'",
+            width: 120, height: 40, environment: ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none"])
+        defer { tmux.kill() }
+        _ = try await tmux.waitFor { $0.contains("qwen3:8b") }
+        try tmux.send("4")
+        try tmux.type("/model qwen3:8b")
+        try tmux.send("Enter")
+        try tmux.type("what is the weather in Paris?")
+        try tmux.send("Enter")
+        let (asked, askScreen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("run this tool call?") }
+        #expect(asked, "no approval asked:\n\(askScreen)")
+        #expect(askScreen.contains("⚙ get_weather · web {\"city\":\"Paris\"}"))
+        try tmux.send("y")
+        let (answered, answer) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("(from the HTTP server).") }
+        #expect(answered, "no answer from the HTTP tool:\n\(answer)")
+        #expect(answer.contains("get_weather says Sunny and 21 C"))
     }
 }
