@@ -110,17 +110,45 @@ public struct ChatPane: Sendable, Equatable {
     /// `/set think on|off`; nil leaves the server's default (on for thinking models).
     public var think: ThinkSetting?
 
-    /// How full the context was after the last reply: its prompt and reply tokens
-    /// (`prompt_eval_count + eval_count`) against `num_ctx` when set, else the context the server
-    /// allocated (`context_length` of the loaded model, `contextLength`). Nil before any reply, or
-    /// with no size known.
-    public func contextUse(allocated contextLength: Int?) -> (used: Int, size: Int)? {
-        guard let metrics = entries.last(where: { $0.role == .assistant && $0.metrics != nil })?.metrics else { return nil }
-        let used = metrics.promptEvalCount + metrics.evalCount
+    /// How full the context was after the last reply, against `num_ctx` when set, else the context
+    /// the server allocated (`context_length` of the loaded model, `contextLength`); and whether the
+    /// server evidently cut the conversation to fit that reply. Nil before any reply, or with no size.
+    ///
+    /// Ollama counts in `prompt_eval_count` only the tokens it evaluated: on a follow-up whose start
+    /// is still in its cache that is just the new message. So the fill is kept as a running
+    /// estimate: a reply whose prompt count is below the fill so far added to it (a cache hit); one
+    /// at or above it was evaluated whole and replaces it. When the fill would pass the size, the
+    /// server cannot have kept the whole conversation: it dropped the oldest messages.
+    public func contextUse(allocated contextLength: Int?) -> (used: Int, size: Int, truncated: Bool)? {
         var size = contextLength ?? 0
         if case .integer(let set)? = options["num_ctx"], set > 0 { size = Int(clamping: set) }
-        guard used > 0, size > 0 else { return nil }
-        return (used, size)
+        guard size > 0 else { return nil }
+        var used = 0
+        var truncated = false
+        var replies = 0
+        for entry in entries where entry.role == .assistant {
+            guard let metrics = entry.metrics else { continue }
+            let prompt = metrics.promptEvalCount
+            let turn = prompt + metrics.evalCount
+            guard turn > 0 else { continue }
+            replies += 1
+            truncated = false
+            if used == 0 || prompt >= used {
+                used = turn
+            } else if used + turn <= size {
+                used += turn
+            } else {
+                truncated = true
+                // A prompt re-read whole after the cut, or a cached one that ran into the end.
+                used = prompt > size / 2 ? turn : size
+            }
+            if used > size {
+                truncated = true
+                used = size
+            }
+        }
+        guard replies > 0, used > 0 else { return nil }
+        return (used, size, truncated)
     }
 
     /// Tool rounds since the last message the user sent (capped by ``ToolsState/maxRoundsPerTurn``).

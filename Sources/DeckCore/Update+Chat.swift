@@ -259,17 +259,26 @@ func finishChat(_ state: inout AppState, pane: Int, error: OllamaError?) -> [Eff
     if error == nil, !state.chats[index].entries[entryIndex].toolCalls.isEmpty {
         effects += beginToolCalls(&state, index: index, reply: entryIndex)
     }
-    if error == nil, let use = contextUse(state, pane: index), use.used * 10 >= use.size * 9 {
-        let percent = use.used * 100 / use.size
-        addNotice(&state, index: index, "the context is \(percent)% full (\(Format.count(use.used)) of \(Format.count(use.size)) tokens): "
-            + "the server will cut the oldest messages to fit the next one (/set parameter num_ctx N gives more room)")
+    if error == nil, let use = contextUse(state, pane: index) {
+        let size = Format.count(use.size)
+        var before = state.chats[index]
+        before.entries = Array(before.entries[..<entryIndex])
+        let wasCut = before.contextUse(allocated: use.size)?.truncated ?? false
+        if use.truncated, !wasCut {
+            addNotice(&state, index: index, "the conversation no longer fits the context (\(size) tokens): the server dropped the oldest "
+                + "messages to fit this reply, so the model no longer sees them (/set parameter num_ctx N gives more room; ^L starts afresh)")
+        } else if !use.truncated, use.used * 10 >= use.size * 9 {
+            let percent = use.used * 100 / use.size
+            addNotice(&state, index: index, "the context is \(percent)% full (\(Format.count(use.used)) of \(size) tokens): "
+                + "the server will cut the oldest messages to fit the next one (/set parameter num_ctx N gives more room)")
+        }
     }
     return effects
 }
 
 /// How full a pane's context was after its last reply (see ``ChatPane/contextUse(allocated:)``),
 /// against what its host allocated for the model when it is loaded there.
-public func contextUse(_ state: AppState, pane index: Int) -> (used: Int, size: Int)? {
+public func contextUse(_ state: AppState, pane index: Int) -> (used: Int, size: Int, truncated: Bool)? {
     let chat = state.chats[index]
     let loaded = chat.model.flatMap { model in state.host(named: paneHost(state, index))?.running.first { $0.name == model } }
     return chat.contextUse(allocated: loaded.flatMap { $0.contextLength > 0 ? $0.contextLength : nil })

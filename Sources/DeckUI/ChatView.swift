@@ -77,7 +77,8 @@ enum ChatView {
             // Past 90 % the server will soon drop the oldest messages: marked here, said in the pane.
             let percent = use.used * 100 / use.size
             title += " · ctx \(Format.count(use.used))/\(Format.count(use.size)) \(percent)%"
-            if percent >= 90 { title += " ⚠" }
+            if percent >= 90 || use.truncated { title += " ⚠" }
+            if use.truncated { title += " cut" }
         }
         if let think = chat.thinkTitle { title += " · " + think }
         let inner = buffer.drawBox(rect, title: title, focused: focused, rightTitle: state.compareMode ? "compare" : "")

@@ -135,6 +135,44 @@ struct ContextUseTests {
         #expect(roomy.chat.entries.last?.role == .assistant)
     }
 
+    @Test("a follow-up read from the server's cache adds to the fill; a prompt read whole replaces it")
+    func cachedFollowUps() {
+        var state = chatting(allocated: 8192)
+        reply(&state, prompt: 3000, eval: 200)
+        // Only the new message was evaluated: the context holds the earlier turn too.
+        reply(&state, prompt: 40, eval: 160)
+        #expect(state.chat.contextUse(allocated: 8192)?.used == 3400)
+        #expect(title(state).contains("ctx 3.4k/8.2k 41%"))
+        // The model was reloaded: the whole conversation was read again.
+        reply(&state, prompt: 3500, eval: 100)
+        #expect(state.chat.contextUse(allocated: 8192)?.used == 3600)
+        #expect(state.chat.contextUse(allocated: 8192)?.truncated == false)
+    }
+
+    @Test("when the conversation outgrows the context the pane says the server cut it")
+    func truncation() {
+        var state = chatting(allocated: 4096)
+        reply(&state, prompt: 3000, eval: 200)
+        #expect(state.chat.entries.last?.role == .assistant)
+        reply(&state, prompt: 300, eval: 900)
+        let use = state.chat.contextUse(allocated: 4096)
+        #expect(use?.truncated == true)
+        #expect(use?.used == 4096)
+        #expect(title(state).contains("100% ⚠ cut"))
+        #expect(state.chat.entries.last?.content.hasPrefix("the conversation no longer fits the context (4.1k tokens): the server dropped the oldest messages") == true)
+        // The next reply is cut again (the history only grows): the fill is the prompt read, and
+        // the pane does not say it again.
+        let notices = state.chat.entries.filter { $0.role == .notice }.count
+        reply(&state, prompt: 2500, eval: 100)
+        #expect(state.chat.contextUse(allocated: 4096)?.used == 2600)
+        #expect(state.chat.contextUse(allocated: 4096)?.truncated == true)
+        #expect(state.chat.entries.filter { $0.role == .notice }.count == notices)
+        // ^L starts afresh: nothing is cut.
+        press(&state, .control("l"))
+        reply(&state, prompt: 100, eval: 50)
+        #expect(state.chat.contextUse(allocated: 4096)?.truncated == false)
+    }
+
     @Test("waiting on a loaded model is reading the prompt, with a timer; on one not loaded, loading")
     func readingPrompt() {
         var state = chatting(allocated: 4096)
