@@ -86,6 +86,11 @@ let package = Package(
         .target(name: "CTermGuard", dependencies: ["CProcess"]),
         // Starts tool servers in process groups of their own, ended with the dashboard.
         .target(name: "CProcess"),
+        // Release builds: libcurl opened on first use (FoundationNetworking is linked in, never used).
+        .target(
+            name: "CCurlOnDemand",
+            cSettings: [.define("DECK_CURL_ON_DEMAND", .when(platforms: [.linux], configuration: .release))]
+        ),
         // MCP tool servers through the SDK: a child process's pipes as a transport, calls with
         // timeouts, stops that never orphan a process.
         .target(
@@ -114,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "ollama-deck",
             dependencies: [
-                "DeckRuntime", "DeckCore", "DeckConfig", "TermUI", "OllamaKit", "OllamaSim",
+                "DeckRuntime", "DeckCore", "DeckConfig", "TermUI", "OllamaKit", "OllamaSim", "CCurlOnDemand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -126,7 +131,7 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     ["-static-stdlib", "-lFoundationInternationalization", "-lFoundationEssentials",
-                     "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims",
+                     "-lCoreFoundation", "-l_FoundationICU", "-l_CFURLSessionInterface", "-l_FoundationCollections", "-l_FoundationCShims",
                      "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
                     .when(platforms: [.linux], configuration: .release)),
             ]

@@ -170,4 +170,46 @@ struct ToolsEndToEndTests {
         #expect(answered, "no answer from the HTTP tool:\n\(answer)")
         #expect(answer.contains("get_weather says Sunny and 21 C"))
     }
+
+    @Test("a hostile tool server: escape sequences in a result never reach the pty; a crash mid-call is said under the call and the chat goes on")
+    func hostileServer() async throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DeckTests/Fixtures/hostile_mcp.py").path
+        let sim = try SimProcess()
+        defer { sim.stop() }
+        let store = NSTemporaryDirectory() + "deck-tools-hostile-\(UUID().uuidString).sqlite"
+        let tmux = try TmuxSession(
+            command: "'\(Self.deck)' --host \(sim.url) --mcp 'bad=python3 \(script)' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'",
+            width: 120, height: 40, environment: ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none"])
+        defer { tmux.kill() }
+        let pty = try tmux.capturePTY()
+        _ = try await tmux.waitFor { $0.contains("qwen3:8b") }
+        try tmux.send("4")
+        try tmux.type("/model qwen3:8b")
+        try tmux.send("Enter")
+        try tmux.type("please run escapes")
+        try tmux.send("Enter")
+        let (asked, askScreen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("run this tool call?") }
+        #expect(asked, "no approval asked:\n\(askScreen)")
+        #expect(askScreen.contains("⚙ escapes · bad"))
+        try tmux.send("y")
+        let (shown, screen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("From the tool results: escapes says") }
+        #expect(shown, "no answer:\n\(screen)")
+        let bytes = [UInt8](pty())
+        func contains(_ needle: [UInt8]) -> Bool {
+            bytes.count >= needle.count && (0...(bytes.count - needle.count)).contains { Array(bytes[$0..<$0 + needle.count]) == needle }
+        }
+        #expect(!contains([0x1B] + Array("]52;".utf8)), "an OSC 52 from the tool reached the terminal")
+        #expect(!contains([0x1B] + Array("]0;pwned".utf8)), "a title change from the tool reached the terminal")
+        #expect(!contains([0xC2, 0x9B] + Array("31m".utf8)), "a C1 CSI from the tool reached the terminal")
+        // A crash in the middle of a call: said under the call; the chat still answers.
+        try tmux.type("now crash")
+        try tmux.send("Enter")
+        _ = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("⚙ crash · bad") && $0.contains("run this tool call?") }
+        try tmux.send("y")
+        let (failed, failScreen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("exited with status 3") }
+        #expect(failed, "the crash was not said:\n\(failScreen)")
+        let (answered, _) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("crash says error:") }
+        #expect(answered)
+    }
 }

@@ -193,6 +193,33 @@ struct ClientEndpointTests {
         }
     }
 
+    @Test("the simulator asks one call per place, all in one chunk, and answers from role tool messages")
+    func toolRounds() async throws {
+        let time = Tool(function: .init(
+            name: "get_current_time", description: "Get current time in a specific timezone",
+            parameters: ["type": "object", "properties": ["timezone": ["type": "string"]], "required": ["timezone"]]))
+        let other = Tool(function: .init(name: "search_web", description: "Search the web", parameters: ["type": "object"]))
+        try await withSim { _, client in
+            let ask = [ChatMessage.user("What time is it in Taipei and Tokyo?")]
+            let stream = try await client.chat(ChatRequest(model: "qwen3:8b", messages: ask, tools: [other, time], think: .enabled(false)))
+            let chunks = await collect(stream).values.filter { $0.message.toolCalls != nil }
+            #expect(chunks.count == 1)
+            let calls = chunks.first?.message.toolCalls ?? []
+            #expect(calls.map(\.function.name) == ["get_current_time", "get_current_time"])
+            #expect(calls.map { $0.function.arguments["timezone"] } == [.string("Asia/Taipei"), .string("Asia/Tokyo")])
+            #expect(calls.map(\.function.index) == [0, 1])
+            #expect(calls.allSatisfy { ($0.id ?? "").hasPrefix("call_") && $0.id?.count == 13 })
+            let back = ask + [
+                ChatMessage(role: "assistant", content: "", toolCalls: calls),
+                ChatMessage(role: "tool", content: "01:17 in Taipei", toolName: "get_current_time", toolCallID: calls[0].id),
+                ChatMessage(role: "tool", content: "02:17 in Tokyo", toolName: "get_current_time", toolCallID: calls[1].id),
+            ]
+            let answer = try await client.chatOnce(ChatRequest(model: "qwen3:8b", messages: back, tools: [other, time], think: .enabled(false)))
+            #expect(answer.message.toolCalls == nil)
+            #expect(answer.message.content == "From the tool results: get_current_time says 01:17 in Taipei; get_current_time says 02:17 in Tokyo.")
+        }
+    }
+
     @Test("images go to vision models; a model without vision rejects them as the server does")
     func images() async throws {
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
