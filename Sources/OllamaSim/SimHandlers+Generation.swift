@@ -157,6 +157,9 @@ extension SimHandlers {
                 throw SimRejection(status: 400, message: "\(full) does not support tools")
             }
             toolPlan = SimToolPlan.plan(tools: tools, prompt: prompt, results: toolResults)
+        } else if !toolResults.isEmpty {
+            // A conversation that ends in tool results is answered from them, tools offered or not.
+            toolPlan = SimToolPlan.plan(tools: [], prompt: prompt, results: toolResults)
         }
         if hasImages && !model.has("vision") {
             throw SimRejection(status: 500, message: "this model is missing data required for image input")
