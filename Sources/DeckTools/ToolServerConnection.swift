@@ -145,9 +145,9 @@ public actor ToolServerConnection {
             process.killNow()
         }
         gone = why
-        let stderr = process.stderrText
+        // Reported before the waiting calls fail, so the server shows as failed by the time they do.
+        onFailure(why, process.stderrText)
         await client?.disconnect()
-        onFailure(why, stderr)
     }
 
     /// An error in words, preferring why the server went away.

@@ -135,6 +135,24 @@ struct ToolsEndToEndTests {
         #expect(!orphaned, "mcp-server-time was orphaned by a killed dashboard")
     }
 
+    /// The dashboard in tmux on `sim` with one tool server (`--mcp` value), its chat store fresh.
+    func dashboard(_ sim: SimProcess, mcp: String) throws -> TmuxSession {
+        let store = NSTemporaryDirectory() + "deck-tools-\(UUID().uuidString).sqlite"
+        return try TmuxSession(
+            command: "'\(Self.deck)' --host \(sim.url) --mcp '\(mcp)' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'",
+            width: 120, height: 40, environment: ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none"])
+    }
+
+    /// Once the models are listed: the chat pane, qwen3:8b (it has tools), and `prompt` sent.
+    func ask(_ tmux: TmuxSession, _ prompt: String) async throws {
+        _ = try await tmux.waitFor { $0.contains("qwen3:8b") }
+        try tmux.send("4")
+        try tmux.type("/model qwen3:8b")
+        try tmux.send("Enter")
+        try tmux.type(prompt)
+        try tmux.send("Enter")
+    }
+
     @Test("--mcp NAME=URL reaches a Streamable HTTP server built on the official Python SDK; its event-stream answers come back")
     func streamableHTTP() async throws {
         _ = try TimeServer.install()
@@ -151,17 +169,9 @@ struct ToolsEndToEndTests {
         try #require(listening, "the Python MCP server did not listen on \(port)")
         let sim = try SimProcess()
         defer { sim.stop() }
-        let store = NSTemporaryDirectory() + "deck-tools-http-\(UUID().uuidString).sqlite"
-        let tmux = try TmuxSession(
-            command: "'\(Self.deck)' --host \(sim.url) --mcp 'web=http://127.0.0.1:\(port)/mcp' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'",
-            width: 120, height: 40, environment: ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none"])
+        let tmux = try dashboard(sim, mcp: "web=http://127.0.0.1:\(port)/mcp")
         defer { tmux.kill() }
-        _ = try await tmux.waitFor { $0.contains("qwen3:8b") }
-        try tmux.send("4")
-        try tmux.type("/model qwen3:8b")
-        try tmux.send("Enter")
-        try tmux.type("what is the weather in Paris?")
-        try tmux.send("Enter")
+        try await ask(tmux, "what is the weather in Paris?")
         let (asked, askScreen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("run this tool call?") }
         #expect(asked, "no approval asked:\n\(askScreen)")
         #expect(askScreen.contains("⚙ get_weather · web {\"city\":\"Paris\"}"))
@@ -177,18 +187,10 @@ struct ToolsEndToEndTests {
             .appendingPathComponent("DeckTests/Fixtures/hostile_mcp.py").path
         let sim = try SimProcess()
         defer { sim.stop() }
-        let store = NSTemporaryDirectory() + "deck-tools-hostile-\(UUID().uuidString).sqlite"
-        let tmux = try TmuxSession(
-            command: "'\(Self.deck)' --host \(sim.url) --mcp 'bad=python3 \(script)' --log-file /tmp/ollama-deck-tools.log --chat-store '\(store)'",
-            width: 120, height: 40, environment: ["XDG_CONFIG_HOME": NSTemporaryDirectory() + "none"])
+        let tmux = try dashboard(sim, mcp: "bad=python3 \(script)")
         defer { tmux.kill() }
         let pty = try tmux.capturePTY()
-        _ = try await tmux.waitFor { $0.contains("qwen3:8b") }
-        try tmux.send("4")
-        try tmux.type("/model qwen3:8b")
-        try tmux.send("Enter")
-        try tmux.type("please run escapes")
-        try tmux.send("Enter")
+        try await ask(tmux, "please run escapes")
         let (asked, askScreen) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("run this tool call?") }
         #expect(asked, "no approval asked:\n\(askScreen)")
         #expect(askScreen.contains("⚙ escapes · bad"))

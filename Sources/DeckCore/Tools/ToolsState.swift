@@ -1,18 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import OllamaKit
 
-/// A tool one MCP server offers: its name and the JSON schema of its arguments.
-public struct ToolInfo: Sendable, Equatable {
-    public var name: String
-    public var description: String
-    /// The `inputSchema` the server gave (a JSON schema object).
-    public var parameters: JSONValue
-
-    public init(name: String, description: String, parameters: JSONValue) {
-        self.name = name
-        self.description = description
-        self.parameters = parameters
-    }
-}
+/// A tool one MCP server offers: its name, description and the JSON schema of its arguments (the
+/// `inputSchema` the server gave) — the wire's own function description.
+public typealias ToolInfo = Tool.Function
 
 /// One configured MCP server as the dashboard shows it: what it runs, whether it runs, its tools.
 /// The runtime holds the process; this is what the user sees and chooses.
@@ -152,36 +147,9 @@ public struct ToolCallRecord: Sendable, Equatable, Codable {
 extension JSONValue {
     /// Compact JSON with object keys sorted: the same text for the same value.
     public var compactText: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .integer(let value): return String(value)
-        case .number(let value): return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        case .string(let value): return Self.quoted(value)
-        case .array(let values): return "[" + values.map(\.compactText).joined(separator: ",") + "]"
-        case .object(let members):
-            return "{" + members.keys.sorted().map { Self.quoted($0) + ":" + members[$0]!.compactText }.joined(separator: ",") + "}"
-        }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
 
